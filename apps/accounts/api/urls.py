@@ -1,0 +1,9 @@
+from django.urls import path
+
+from apps.accounts.api import views
+
+urlpatterns = [
+    path("auth/token/", views.TokenObtainView.as_view(), name="auth-token"),
+    path("auth/token/refresh/", views.TokenRefreshRotateView.as_view(), name="auth-token-refresh"),
+    path("me/", views.MeView.as_view(), name="me"),
+]

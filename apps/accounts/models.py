@@ -1,0 +1,28 @@
+"""People who sign in. The same table exists in the public schema (platform staff) and in every
+school's schema (that school's users), so a school's user is invisible to every other school."""
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models.functions import Lower
+
+from apps.accounts.roles import Role
+
+
+class User(AbstractUser):
+    email = models.EmailField("email address")
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.STAFF)
+
+    objects = UserManager()
+
+    class Meta:
+        ordering = ["username"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
+        ]
+
+    def __str__(self):
+        return self.get_full_name() or self.email or self.username
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.email or self.username

@@ -1,0 +1,46 @@
+"""GET /api/v1/: what this host's API offers, with links."""
+
+from django.urls import NoReverseMatch, reverse
+from drf_spectacular.utils import extend_schema
+from rest_framework import permissions
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+# (name, URL name, what it is) — only those this host serves are listed
+ENDPOINTS = [
+    ("auth-token", "api:auth-token", "POST username/email + password: access and refresh tokens"),
+    ("auth-token-refresh", "api:auth-token-refresh", "POST a refresh token: a new pair (rotation)"),
+    ("me", "api:me", "the signed-in user, role and school"),
+    ("jobs", "api:job-list", "background jobs you started (admins see all)"),
+    ("platform-schools", "api:platform-school-list", "schools: list, and provision (platform owner)"),
+    ("schema", "api-schema", "OpenAPI 3 document"),
+    ("docs", "api-docs", "interactive documentation"),
+]
+
+
+class ApiRootView(APIView):
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(summary="List the API's resources", tags=["meta"])
+    def get(self, request):
+        resources = {}
+        for name, url_name, description in ENDPOINTS:
+            try:
+                url = request.build_absolute_uri(reverse(url_name))
+            except NoReverseMatch:
+                continue
+            resources[name] = {"url": url, "description": description}
+        tenant = request.tenant
+        return Response({
+            "name": "OmniCore API",
+            "version": "v1",
+            "tenant": None if tenant.is_public else tenant.slug,
+            "resources": resources,
+        })
+
+
+def api_not_found(request, *args, **kwargs):
+    """The last API route: unknown API paths answer the envelope even while DEBUG shows HTML."""
+    from apps.core.api.errors import error_response
+
+    return error_response(404, "not_found", "Nothing here: check the address (GET /api/v1/ lists the API).")

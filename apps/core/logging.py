@@ -1,0 +1,25 @@
+"""Request id, tenant and user on every log line, carried in context variables."""
+
+import contextvars
+import logging
+
+_request_id = contextvars.ContextVar("request_id", default=None)
+_tenant = contextvars.ContextVar("tenant", default=None)
+_user = contextvars.ContextVar("user", default=None)
+
+
+def bind_context(**values) -> None:
+    for name, value in values.items():
+        {"request_id": _request_id, "tenant": _tenant, "user": _user}[name].set(value)
+
+
+def current_context() -> dict:
+    return {"request_id": _request_id.get(), "tenant": _tenant.get(), "user": _user.get()}
+
+
+class ContextFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        for name, value in current_context().items():
+            if not hasattr(record, name):
+                setattr(record, name, value)
+        return True

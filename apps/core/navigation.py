@@ -1,0 +1,53 @@
+"""The console sidebar, declared once: each entry says who sees it and which module it belongs to.
+Domain apps add their entries here as they arrive; a disabled module's entries disappear."""
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from apps.accounts.roles import Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    key: str
+    label: str | Promise
+    url_name: str
+    icon: str
+    roles: frozenset | None = None  # None: every signed-in role
+    module: str | None = None  # feature flag that must be on for the school
+    public: bool = False  # shown on the platform host instead of a school's
+
+
+NAV_ITEMS = [
+    NavItem("dashboard", _("Dashboard"), "dashboards:home", "bi-speedometer2"),
+    NavItem("jobs", _("Background jobs"), "jobs:job-list", "bi-hourglass-split",
+            roles=frozenset({Role.SCHOOL_ADMIN, Role.ACCOUNTANT, Role.TEACHER})),
+    NavItem("platform-dashboard", _("Overview"), "platform:home", "bi-speedometer2", public=True,
+            roles=frozenset({Role.PLATFORM_OWNER})),
+    NavItem("schools", _("Schools"), "platform:school-list", "bi-buildings", public=True,
+            roles=frozenset({Role.PLATFORM_OWNER})),
+    NavItem("platform-jobs", _("Background jobs"), "jobs:job-list", "bi-hourglass-split", public=True,
+            roles=frozenset({Role.PLATFORM_OWNER})),
+]
+
+
+def nav_for(*, user, tenant, path: str = "") -> list[dict]:
+    on_public = tenant is None or tenant.is_public
+    items = []
+    for item in NAV_ITEMS:
+        if item.public != on_public:
+            continue
+        if item.roles is not None and user.role not in item.roles:
+            continue
+        if item.module and not tenant.module_enabled(item.module):
+            continue
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:
+            continue
+        items.append({"key": item.key, "label": item.label, "url": url, "icon": item.icon,
+                      "active": path == url or (url != "/" and path.startswith(url))})
+    return items

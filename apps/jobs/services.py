@@ -1,0 +1,63 @@
+"""Starting, advancing and finishing jobs. Progress is written outside the work's own transaction
+so that a person watching the progress bar sees it move."""
+
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+
+from apps.jobs.models import Job
+from apps.jobs.registry import handler_for
+
+logger = logging.getLogger(__name__)
+
+
+@transaction.atomic
+def job_start(*, kind: str, title: str, params: dict, actor=None, total: int = 0) -> Job:
+    """Record a job and queue it for a worker once the surrounding transaction commits."""
+    handler_for(kind)  # refuse unknown kinds now, not in the worker
+    job = Job.objects.create(kind=kind, title=title, params=params, total=total,
+                             started_by=actor if actor and actor.is_authenticated else None)
+    from apps.jobs.tasks import run_job_task
+
+    transaction.on_commit(lambda: run_job_task.delay(str(job.pk)))
+    return job
+
+
+class ProgressReporter:
+    """Handed to a job's handler: `reporter.step(message)` after each unit of work."""
+
+    def __init__(self, job: Job):
+        self.job = job
+
+    def set_total(self, total: int) -> None:
+        self.job.total = total
+        Job.objects.filter(pk=self.job.pk).update(total=total)
+
+    def step(self, message: str = "", amount: int = 1) -> None:
+        self.job.progress = min(self.job.progress + amount, self.job.total or self.job.progress + amount)
+        self.job.message = message[:300]
+        Job.objects.filter(pk=self.job.pk).update(progress=self.job.progress, message=self.job.message)
+
+
+def job_run(*, job_id) -> Job:
+    """Do a queued job's work; running a finished or already running job again does nothing."""
+    claimed = Job.objects.filter(pk=job_id, status=Job.Status.QUEUED).update(
+        status=Job.Status.RUNNING, started_at=timezone.now()
+    )
+    job = Job.objects.get(pk=job_id)
+    if not claimed:
+        return job
+    handler = handler_for(job.kind)
+    try:
+        result = handler(job=job, reporter=ProgressReporter(job), **job.params) or {}
+    except Exception as error:  # the job records why; the worker stays up
+        logger.exception("job failed", extra={"job_id": str(job.pk), "kind": job.kind})
+        message = "; ".join(getattr(error, "messages", None) or [str(error)]) or error.__class__.__name__
+        Job.objects.filter(pk=job.pk).update(status=Job.Status.FAILED, error=message[:5000],
+                                             finished_at=timezone.now())
+    else:
+        Job.objects.filter(pk=job.pk).update(status=Job.Status.SUCCEEDED, result=result,
+                                             progress=job.total or job.progress, finished_at=timezone.now())
+    job.refresh_from_db()
+    return job

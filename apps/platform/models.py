@@ -1,0 +1,66 @@
+"""Schools (tenants), their host names and plans: rows in the public schema."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_tenants.models import DomainMixin, TenantMixin
+
+
+class Plan(models.Model):
+    code = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=100)
+    max_students = models.PositiveIntegerField(default=1000)
+    max_staff = models.PositiveIntegerField(default=150)
+    sms_per_month = models.PositiveIntegerField(default=5000)
+    storage_mb = models.PositiveIntegerField(default=5120)
+
+    def __str__(self):
+        return self.name
+
+
+class Tenant(TenantMixin):
+    """A school: one PostgreSQL schema, cloned from the template schema when provisioned."""
+
+    class Status(models.TextChoices):
+        PROVISIONING = "provisioning", _("Provisioning")
+        ACTIVE = "active", _("Active")
+        SUSPENDED = "suspended", _("Suspended")
+
+    slug = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=200)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PROVISIONING)
+    # Middleware and beat ignore a school until provisioning has finished.
+    ready = models.BooleanField(default=False)
+    plan = models.ForeignKey(Plan, null=True, blank=True, on_delete=models.PROTECT, related_name="tenants")
+    country = models.CharField(max_length=2, default="TZ")
+    currency = models.CharField(max_length=3, default="TZS")
+    # Module keys switched off for this school (feature flags); everything else is on.
+    disabled_modules = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    # Provisioning clones the template schema itself (apps.platform.services), in steps with progress.
+    auto_create_schema = False
+    auto_drop_schema = False
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("school")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_public(self) -> bool:
+        return self.schema_name == "public"
+
+    def module_enabled(self, key: str) -> bool:
+        return key not in (self.disabled_modules or [])
+
+    @property
+    def primary_host(self) -> str:
+        return f"{self.slug}.{settings.PLATFORM_HOST}"
+
+
+class Domain(DomainMixin):
+    class Meta:
+        verbose_name = _("host name")

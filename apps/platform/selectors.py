@@ -1,0 +1,25 @@
+"""Reads of schools. Runs in the public schema, where tenant rows live."""
+
+from django.db.models import QuerySet
+
+from apps.platform.models import Tenant
+
+
+def schools_for_platform() -> QuerySet[Tenant]:
+    return Tenant.objects.exclude(schema_name="public").select_related("plan").order_by("name")
+
+
+def schools_ready_for_work() -> QuerySet[Tenant]:
+    """Schools that beat and fan-out may touch: provisioned and not suspended."""
+    return schools_for_platform().filter(ready=True, status=Tenant.Status.ACTIVE)
+
+
+def school_by_slug(slug: str) -> Tenant | None:
+    return Tenant.objects.exclude(schema_name="public").filter(slug=slug).first()
+
+
+def tenant_for_host(hostname: str) -> Tenant | None:
+    from apps.platform.models import Domain
+
+    domain = Domain.objects.select_related("tenant").filter(domain=hostname).first()
+    return domain.tenant if domain else None

@@ -1,0 +1,1 @@
+"""Project configuration: settings, URLs, Celery (config.celery) and the embedded development services."""

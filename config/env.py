@@ -1,0 +1,57 @@
+"""Reading settings from the environment, with the embedded development services as fallback."""
+
+import os
+from urllib.parse import parse_qs, urlencode, urlparse, urlunparse
+
+import dj_database_url
+
+from config import devservices
+
+
+def env(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def database_settings(default_name: str = devservices.DATABASE_NAME) -> dict:
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        config = dj_database_url.parse(url, conn_max_age=int(env("DB_CONN_MAX_AGE", "60")))
+    else:
+        config = devservices.embedded_database_settings(default_name)
+        config["CONN_MAX_AGE"] = 60
+    config["ENGINE"] = "django_tenants.postgresql_backend"
+    config["CONN_HEALTH_CHECKS"] = True
+    return config
+
+
+def redis_url(db: int | None = None) -> str:
+    """REDIS_URL (redis://, rediss:// or unix://), or the embedded server; optionally another db."""
+    url = os.environ.get("REDIS_URL") or devservices.embedded_redis_url(0)
+    if db is None:
+        return url
+    parts = urlparse(url)
+    if parts.scheme == "unix":
+        query = parse_qs(parts.query)
+        query["db"] = [str(db)]
+        return urlunparse(parts._replace(query=urlencode(query, doseq=True)))
+    return urlunparse(parts._replace(path=f"/{db}"))
+
+
+def celery_broker_url(url: str) -> str:
+    """Celery (kombu) spells a Unix-socket Redis differently from redis-py."""
+    parts = urlparse(url)
+    if parts.scheme != "unix":
+        return url
+    db = parse_qs(parts.query).get("db", ["0"])[0]
+    return f"redis+socket://{parts.path}?virtual_host={db}"

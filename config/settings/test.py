@@ -1,0 +1,16 @@
+"""Tests: their own database (pytest-django prefixes test_) and their own Redis database."""
+
+from config.env import celery_broker_url, redis_url
+
+from .base import *  # noqa: F403
+
+DEBUG = False
+ALLOWED_HOSTS = ["*"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed; argon2 is checked in prod settings
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+REDIS_URL = redis_url(db=9)
+CACHES["default"]["LOCATION"] = REDIS_URL  # noqa: F405
+CELERY_BROKER_URL = celery_broker_url(REDIS_URL)
+CELERY_TASK_DEFAULT_QUEUE = "test"
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
+LOGGING["root"]["level"] = "WARNING"  # noqa: F405
