@@ -1,5 +1,7 @@
 """Tests: their own database (pytest-django prefixes test_) and their own Redis database."""
 
+import os
+
 from config.env import celery_broker_url, redis_url
 
 from .base import *  # noqa: F403
@@ -9,8 +11,11 @@ ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed; argon2 is checked in prod settings
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 REDIS_URL = redis_url(db=9)
+# parallel test runners (pytest-xdist) and the processes they start share Redis, not keys or queues
+RUNNER = os.environ.get("PYTEST_XDIST_WORKER", "main")
 CACHES["default"]["LOCATION"] = REDIS_URL  # noqa: F405
+CACHES["default"]["KEY_PREFIX"] = f"test-{RUNNER}"  # noqa: F405
 CELERY_BROKER_URL = celery_broker_url(REDIS_URL)
-CELERY_TASK_DEFAULT_QUEUE = "test"
+CELERY_TASK_DEFAULT_QUEUE = f"test-{RUNNER}"
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
