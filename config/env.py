@@ -44,7 +44,8 @@ def redis_url(db: int | None = None) -> str:
     if parts.scheme == "unix":
         query = parse_qs(parts.query)
         query["db"] = [str(db)]
-        return urlunparse(parts._replace(query=urlencode(query, doseq=True)))
+        # urlunparse would drop the empty host and write unix:/path, which redis-py rejects
+        return f"unix://{parts.path}?{urlencode(query, doseq=True)}"
     return urlunparse(parts._replace(path=f"/{db}"))
 
 

@@ -37,6 +37,18 @@ def _refuse_transactional_db(request):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Throttle counters and cached pages from one test must not leak into the next
+    (only this runner's keys, <schema>:<prefix>:...: parallel runners share the Redis database)."""
+    from django.conf import settings
+    from django_redis import get_redis_connection
+
+    redis = get_redis_connection("default")
+    for key in redis.scan_iter(match=f"*:{settings.CACHES['default']['KEY_PREFIX']}:*", count=1000):
+        redis.delete(key)
+
+
+@pytest.fixture(autouse=True)
 def _public_schema_between_tests():
     yield
     connection.set_schema_to_public()

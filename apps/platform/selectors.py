@@ -21,5 +21,5 @@ def school_by_slug(slug: str) -> Tenant | None:
 def tenant_for_host(hostname: str) -> Tenant | None:
     from apps.platform.models import Domain
 
-    domain = Domain.objects.select_related("tenant").filter(domain=hostname).first()
+    domain = Domain.objects.select_related("tenant", "tenant__plan").filter(domain=hostname).first()
     return domain.tenant if domain else None

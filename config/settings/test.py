@@ -15,7 +15,12 @@ REDIS_URL = redis_url(db=9)
 RUNNER = os.environ.get("PYTEST_XDIST_WORKER", "main")
 CACHES["default"]["LOCATION"] = REDIS_URL  # noqa: F405
 CACHES["default"]["KEY_PREFIX"] = f"test-{RUNNER}"  # noqa: F405
-CELERY_BROKER_URL = celery_broker_url(REDIS_URL)
+CELERY_BROKER_URL = celery_broker_url(redis_url(db=10))  # apart from the cache, which tests clear
 CELERY_TASK_DEFAULT_QUEUE = f"test-{RUNNER}"
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+
+# static files straight from the app and static/ folders (no collectstatic outside production)
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
