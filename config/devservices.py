@@ -256,8 +256,35 @@ def command_run() -> int:
         services_stop(started)
 
 
+def test_databases_drop_orphans() -> None:
+    """Drop test_omnicore_<pid>... databases whose run has died (killed before its teardown)."""
+    if os.environ.get("DATABASE_URL"):
+        return
+    import re
+
+    import psycopg
+
+    with psycopg.connect(host=str(PG_DIR), user="postgres", dbname="postgres", autocommit=True) as conn:
+        names = [row[0] for row in conn.execute("SELECT datname FROM pg_database WHERE datname LIKE 'test_omnicore_%'")]
+        for name in names:
+            match = re.match(r"^test_omnicore_(\d+)", name)
+            if match and not _pid_alive(int(match.group(1))):
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def command_test(pytest_args: list[str]) -> int:
     started = services_start()
+    test_databases_drop_orphans()
     try:
         process = subprocess.Popen([sys.executable, "-m", "pytest", *pytest_args], cwd=BASE_DIR)
         return _wait_ignoring_interrupts(process)

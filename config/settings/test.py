@@ -7,6 +7,9 @@ from config.env import celery_broker_url, redis_url
 from .base import *  # noqa: F403
 
 DEBUG = False
+# One database per test run (xdist adds _gwN), so two runs in one checkout never collide;
+# `make test` drops those left behind by runs that died.
+DATABASES["default"]["TEST"] = {"NAME": f"test_omnicore_{os.getpid()}"}  # noqa: F405
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed; argon2 is checked in prod settings
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
