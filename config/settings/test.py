@@ -14,8 +14,10 @@ ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed; argon2 is checked in prod settings
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 REDIS_URL = redis_url(db=9)
-# parallel test runners (pytest-xdist) and the processes they start share Redis, not keys or queues
-RUNNER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+# Test runs (and pytest-xdist runners within one) share Redis, never keys or queues. The run id is
+# put in the environment so the workers and servers a test starts use the same queue and keys.
+RUN_ID = os.environ.setdefault("OMNICORE_TEST_RUN", str(os.getpid()))
+RUNNER = f'{RUN_ID}-{os.environ.get("PYTEST_XDIST_WORKER", "main")}'
 CACHES["default"]["LOCATION"] = REDIS_URL  # noqa: F405
 CACHES["default"]["KEY_PREFIX"] = f"test-{RUNNER}"  # noqa: F405
 CELERY_BROKER_URL = celery_broker_url(redis_url(db=10))  # apart from the cache, which tests clear
