@@ -25,7 +25,7 @@ NAV_ITEMS = [
     NavItem("dashboard", _("Dashboard"), "dashboards:home", "bi-speedometer2"),
     NavItem("jobs", _("Background jobs"), "jobs:job-list", "bi-hourglass-split",
             roles=frozenset({Role.SCHOOL_ADMIN, Role.ACCOUNTANT, Role.TEACHER})),
-    NavItem("platform-dashboard", _("Overview"), "platform:home", "bi-speedometer2", public=True,
+    NavItem("platform-overview", _("Overview"), "platform:overview", "bi-speedometer2", public=True,
             roles=frozenset({Role.PLATFORM_OWNER})),
     NavItem("schools", _("Schools"), "platform:school-list", "bi-buildings", public=True,
             roles=frozenset({Role.PLATFORM_OWNER})),

@@ -9,6 +9,18 @@ def schools_for_platform() -> QuerySet[Tenant]:
     return Tenant.objects.exclude(schema_name="public").select_related("plan").order_by("name")
 
 
+def school_counts() -> dict:
+    """How many schools there are by state, in one query."""
+    from django.db.models import Count, Q
+
+    return schools_for_platform().aggregate(
+        total=Count("id"),
+        active=Count("id", filter=Q(ready=True, status=Tenant.Status.ACTIVE)),
+        suspended=Count("id", filter=Q(status=Tenant.Status.SUSPENDED)),
+        provisioning=Count("id", filter=Q(ready=False)),
+    )
+
+
 def schools_ready_for_work() -> QuerySet[Tenant]:
     """Schools that beat and fan-out may touch: provisioned and not suspended."""
     return schools_for_platform().filter(ready=True, status=Tenant.Status.ACTIVE)

@@ -6,17 +6,18 @@ from django.shortcuts import redirect, render
 from apps.accounts.decorators import role_required
 from apps.accounts.roles import Role
 from apps.platform.forms import SchoolCreateForm
-from apps.platform.selectors import schools_for_platform
+from apps.platform.selectors import school_counts, schools_for_platform
 from apps.platform.services import school_start_provisioning
 
 
 def home(request):
-    context = {}
-    if request.user.is_authenticated and request.user.role == Role.PLATFORM_OWNER:
-        schools = schools_for_platform()
-        context["school_count"] = schools.count()
-        context["ready_count"] = schools.filter(ready=True).count()
-    return render(request, "platform/home.html", context)
+    """The platform's public site."""
+    return render(request, "platform/home.html")
+
+
+@role_required(Role.PLATFORM_OWNER)
+def overview(request):
+    return render(request, "platform/overview.html", {"counts": school_counts()})
 
 
 @role_required(Role.PLATFORM_OWNER)

@@ -109,3 +109,15 @@ def test_school_pages_of_the_owner_console_refuse_others(client, db):
     client.force_login(UserFactory(role="staff"))
 
     assert client.get("/super-admin/schools/", HTTP_HOST="localhost").status_code == 403
+
+
+def test_owner_signs_in_on_the_platform_host_and_lands_on_the_overview(client, platform_owner):
+    from tests.factories import DEFAULT_PASSWORD
+
+    response = client.post("/login/", {"username": platform_owner.email, "password": DEFAULT_PASSWORD},
+                           HTTP_HOST="localhost")
+
+    assert response.status_code == 302 and response.url == "/super-admin/"
+    overview = client.get("/super-admin/", HTTP_HOST="localhost")
+    assert overview.status_code == 200
+    assert 'data-nav="schools"' in overview.content.decode()
