@@ -3,6 +3,7 @@
 from datetime import timedelta
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from config.env import celery_broker_url, database_settings, env, env_bool, env_list, redis_url
@@ -225,6 +226,20 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", "default")
 CELERY_TASK_ROUTES = {"*.render_*": {"queue": "pdf"}}
 CELERY_TASK_TENANT_CACHE_SECONDS = 30
+CELERY_TASK_ACKS_LATE = False  # only idempotent tasks opt in (see apps.jobs.tasks)
+# Periodic work, declared here and copied into the database at beat start (editable in the admin).
+# School work runs through fan_out_task, which queues it in every ready, active school.
+CELERY_BEAT_SCHEDULE = {
+    "schools: purge old idempotency keys": {
+        "task": "apps.core.tasks.fan_out_task",
+        "schedule": crontab(minute=15, hour=2),
+        "args": ["apps.core.tasks.purge_idempotency_keys_task"],
+    },
+    "platform: purge old idempotency keys": {
+        "task": "apps.core.tasks.purge_platform_idempotency_keys_task",
+        "schedule": crontab(minute=20, hour=2),
+    },
+}
 
 # --- observability ----------------------------------------------------------------------------
 
