@@ -12,8 +12,9 @@ from config.celery import app, for_each_school
 
 
 def test_the_declared_schedule_is_stored_for_beat(db):
-    # what beat does at start (setup_schedule), without its connection handling
-    DatabaseScheduler(app=app, lazy=True).update_from_dict(app.conf.beat_schedule)
+    # what beat does at start (setup_schedule → update_from_dict), minus its connection handling
+    for name, fields in app.conf.beat_schedule.items():
+        DatabaseScheduler.Entry.from_entry(name, app=app, **fields)
 
     task = PeriodicTask.objects.get(name="schools: purge old idempotency keys")
     assert task.task == "apps.core.tasks.fan_out_task"
