@@ -1,8 +1,8 @@
 """GET /api/v1/: what this host's API offers, with links."""
 
 from django.urls import NoReverseMatch, reverse
-from drf_spectacular.utils import extend_schema
-from rest_framework import permissions
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import permissions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -21,7 +21,16 @@ ENDPOINTS = [
 class ApiRootView(APIView):
     permission_classes = [permissions.AllowAny]
 
-    @extend_schema(summary="List the API's resources", tags=["meta"])
+    @extend_schema(
+        summary="List the API's resources",
+        tags=["meta"],
+        responses=inline_serializer("ApiRoot", {
+            "name": serializers.CharField(),
+            "version": serializers.CharField(),
+            "tenant": serializers.CharField(allow_null=True, help_text="The school's slug, or null on the platform"),
+            "resources": serializers.DictField(child=serializers.DictField(child=serializers.CharField())),
+        }),
+    )
     def get(self, request):
         resources = {}
         for name, url_name, description in ENDPOINTS:

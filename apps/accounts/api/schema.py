@@ -1,0 +1,15 @@
+"""OpenAPI description of the tenant-bound JWT authentication (loaded in AccountsConfig.ready)."""
+
+from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
+
+
+class TenantJWTScheme(SimpleJWTScheme):
+    target_class = "apps.accounts.api.authentication.TenantJWTAuthentication"
+    name = "jwtAuth"
+
+    def get_security_definition(self, auto_schema):
+        definition = super().get_security_definition(auto_schema)
+        definition["description"] = (
+            "Access token from POST /api/v1/auth/token/. A token works only in the school it was issued in."
+        )
+        return definition
