@@ -53,3 +53,17 @@ def test_sentry_stays_off_without_a_dsn(settings):
     bind_context(request_id=None, tenant=None, user=None)
     assert event["tags"] == {"tenant": "alpha", "request_id": "r1"}
     assert event["user"] == {"id": "9"}
+
+
+def test_uploaded_files_are_stored_under_the_schools_own_folder(school_a, school_b, settings, tmp_path):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    with schema_context(school_a.schema_name):
+        name = default_storage.save("receipts/r1.txt", ContentFile(b"paid"))
+        path = default_storage.path(name)
+    with schema_context(school_b.schema_name):
+        assert not default_storage.exists(name)
+
+    assert path.startswith(str(tmp_path / "alpha"))
