@@ -9,12 +9,13 @@ from config import devservices
 
 
 def env(name: str, default: str = "") -> str:
-    return os.environ.get(name, default)
+    """The variable's value; set-but-empty counts as unset (JWT_SIGNING_KEY= must not mean "")."""
+    return os.environ.get(name) or default
 
 
 def env_bool(name: str, default: bool = False) -> bool:
     value = os.environ.get(name)
-    if value is None:
+    if not value:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
@@ -24,7 +25,7 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 def database_settings(default_name: str = devservices.DATABASE_NAME) -> dict:
-    url = os.environ.get("DATABASE_URL")
+    url = env("DATABASE_URL")
     if url:
         config = dj_database_url.parse(url, conn_max_age=int(env("DB_CONN_MAX_AGE", "60")))
     else:
@@ -37,7 +38,7 @@ def database_settings(default_name: str = devservices.DATABASE_NAME) -> dict:
 
 def redis_url(db: int | None = None) -> str:
     """REDIS_URL (redis://, rediss:// or unix://), or the embedded server; optionally another db."""
-    url = os.environ.get("REDIS_URL") or devservices.embedded_redis_url(0)
+    url = env("REDIS_URL") or devservices.embedded_redis_url(0)
     if db is None:
         return url
     parts = urlparse(url)

@@ -23,6 +23,8 @@ def django_db_setup(django_db_setup, django_db_blocker):
     from apps.platform.services import school_provision
 
     with django_db_blocker.unblock():
+        # never the development or a production database, whatever the environment says
+        assert connection.settings_dict["NAME"].startswith("test_"), connection.settings_dict["NAME"]
         connection.set_schema_to_public()
         for spec in (SCHOOL_A, SCHOOL_B):
             if not Tenant.objects.filter(slug=spec["slug"]).exists():

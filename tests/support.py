@@ -23,6 +23,8 @@ ARTIFACTS = BASE_DIR / "test-artifacts"
 def database_url() -> str:
     """A DATABASE_URL for the database this test session runs against."""
     s = connection.settings_dict
+    if not s["NAME"].startswith("test_"):
+        raise RuntimeError(f"refusing to point a test process at {s['NAME']}: not a test database")
     host = quote(s["HOST"] or "", safe="")
     auth = quote(s["USER"] or "", safe="")
     if s.get("PASSWORD"):

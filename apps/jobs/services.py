@@ -2,7 +2,9 @@
 so that a person watching the progress bar sees it move."""
 
 import logging
+from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -61,3 +63,24 @@ def job_run(*, job_id) -> Job:
                                              progress=job.total or job.progress, finished_at=timezone.now())
     job.refresh_from_db()
     return job
+
+
+INTERRUPTED = "The worker stopped before this job finished. Start it again."
+
+
+def jobs_recover_stale(*, now=None) -> dict:
+    """Jobs a dead worker or a lost queue left behind: those running longer than JOB_MAX_RUNTIME
+    failed (their worker is gone); those queued longer than JOB_REQUEUE_AFTER are queued again
+    (a duplicate message is harmless: job_run claims a job once)."""
+    from apps.jobs.tasks import run_job_task
+
+    now = now or timezone.now()
+    failed = Job.objects.filter(status=Job.Status.RUNNING, started_at__lt=now - settings.JOB_MAX_RUNTIME).update(
+        status=Job.Status.FAILED, error=INTERRUPTED, finished_at=now)
+    waiting = list(Job.objects.filter(status=Job.Status.QUEUED, created_at__lt=now - settings.JOB_REQUEUE_AFTER)
+                   .values_list("pk", flat=True))
+    for pk in waiting:
+        run_job_task.delay(str(pk))
+    if failed or waiting:
+        logger.warning("stale jobs recovered", extra={"failed": failed, "requeued": len(waiting)})
+    return {"failed": failed, "requeued": len(waiting)}

@@ -62,9 +62,8 @@ class SkippingExecutor(MigrationExecutor):
         tenants = list(tenants or [])
         public = get_public_schema_name()
         if public in tenants:
+            # migrate_schemas calls once for public, then once for the schools
             run_migrations(self.args, self.options, self.codename, public)
-            tenants.remove(public)
-        if not tenants and not self._is_all_tenants():
             return
         if self._is_all_tenants():
             template = settings.TENANT_BASE_SCHEMA
@@ -102,6 +101,7 @@ class SkippingExecutor(MigrationExecutor):
         import sys
 
         sys.stdout.write(f"[{self.codename}] {message}\n")
+        sys.stdout.flush()
 
 
 def get_executor(codename=None):

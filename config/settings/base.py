@@ -241,6 +241,15 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=15, hour=2),
         "args": ["apps.core.tasks.purge_idempotency_keys_task"],
     },
+    "schools: recover stale jobs": {
+        "task": "apps.core.tasks.fan_out_task",
+        "schedule": crontab(minute="*/10"),
+        "args": ["apps.jobs.tasks.recover_stale_jobs_task"],
+    },
+    "platform: recover stale jobs": {
+        "task": "apps.jobs.tasks.recover_stale_platform_jobs_task",
+        "schedule": crontab(minute="*/10"),
+    },
     "platform: purge old idempotency keys": {
         "task": "apps.core.tasks.purge_platform_idempotency_keys_task",
         "schedule": crontab(minute=20, hour=2),
@@ -278,3 +287,7 @@ LOGGING = {
 OMNICORE_DEFAULT_COUNTRY = "TZ"
 OMNICORE_DEFAULT_CURRENCY = "TZS"
 IDEMPOTENCY_KEY_TTL_HOURS = 24
+# A job running longer than this lost its worker (keep it under the broker's visibility timeout);
+# one still queued after JOB_REQUEUE_AFTER is sent to the queue again.
+JOB_MAX_RUNTIME = timedelta(hours=3)
+JOB_REQUEUE_AFTER = timedelta(minutes=10)

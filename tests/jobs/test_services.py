@@ -110,3 +110,28 @@ def test_people_see_their_own_jobs_and_admins_see_all(in_school_a, counting_job)
         job_get_for_user(user=other, pk=job.pk)
     with pytest.raises(Http404):
         job_get_for_user(user=teacher, pk="not-a-uuid")
+
+
+def test_stale_jobs_are_failed_or_queued_again(in_school_a, monkeypatch):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from apps.jobs import tasks
+    from apps.jobs.services import INTERRUPTED, jobs_recover_stale
+
+    sent = []
+    monkeypatch.setattr(tasks.run_job_task, "delay", lambda job_id: sent.append(job_id))
+    now = timezone.now()
+    lost = Job.objects.create(kind="k", title="lost", status=Job.Status.RUNNING, started_at=now - timedelta(hours=4))
+    busy = Job.objects.create(kind="k", title="busy", status=Job.Status.RUNNING, started_at=now - timedelta(minutes=5))
+    waiting = Job.objects.create(kind="k", title="waiting")
+    Job.objects.filter(pk=waiting.pk).update(created_at=now - timedelta(minutes=30))
+    fresh = Job.objects.create(kind="k", title="fresh")
+
+    assert jobs_recover_stale(now=now) == {"failed": 1, "requeued": 1}
+
+    lost.refresh_from_db(), busy.refresh_from_db()
+    assert (lost.status, lost.error) == (Job.Status.FAILED, INTERRUPTED)
+    assert busy.status == Job.Status.RUNNING
+    assert sent == [str(waiting.pk)] and str(fresh.pk) not in sent

@@ -28,5 +28,5 @@ class Command(BaseCommand):
             raise CommandError("The school was not created:\n" + "\n".join(lines)) from None
         elapsed = time.perf_counter() - started
         self.stdout.write(self.style.SUCCESS(
-            f"Created {school.name} at http://{school.primary_host}/ in {elapsed:.2f} s "
+            f"Created {school.name} in {elapsed:.2f} s: it answers at host {school.primary_host} "
             f"(school admin: {admin_email})"))
