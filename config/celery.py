@@ -7,12 +7,13 @@ but still refuse a message that carries no schema at all.
 
 import os
 
-from celery import signals
-from django.db import connection
-from tenant_schemas_celery.app import CeleryApp, get_schema_name_from_task
-from tenant_schemas_celery.task import TenantTask
-
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+
+from celery import signals  # noqa: E402
+from django.db import connection  # noqa: E402
+from django_tenants.utils import get_public_schema_name  # noqa: E402
+from tenant_schemas_celery.app import CeleryApp, get_schema_name_from_task  # noqa: E402
+from tenant_schemas_celery.task import TenantTask  # noqa: E402
 
 
 class MissingSchemaError(RuntimeError):
@@ -26,7 +27,7 @@ class OmniTask(TenantTask):
     def __call__(self, *args, **kwargs):
         # tenant_schemas_celery switched the schema in task_prerun; check that it was the right kind
         schema = get_schema_name_from_task(self, kwargs)
-        public = "public"
+        public = get_public_schema_name()
         if schema is None:
             raise MissingSchemaError(f"{self.name} arrived without a schema and was refused")
         if self.schema_scope == "tenant" and (schema == public or connection.schema_name == public):

@@ -12,7 +12,6 @@ from django_tenants.middleware.main import TenantMainMiddleware
 
 from apps.core.api.errors import error_response
 from apps.core.logging import bind_context
-from apps.platform.models import Tenant
 from apps.platform.selectors import school_by_slug, tenant_for_host
 
 TENANT_HEADER = "HTTP_X_TENANT_ID"
@@ -47,6 +46,3 @@ class TenantMiddleware(TenantMainMiddleware):
         self.setup_url_routing(request)
         return None
 
-
-def public_tenant() -> Tenant:
-    return Tenant.objects.get(schema_name="public")

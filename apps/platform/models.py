@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
+from django_tenants.utils import get_public_schema_name
 
 
 class Plan(models.Model):
@@ -51,7 +52,7 @@ class Tenant(TenantMixin):
 
     @property
     def is_public(self) -> bool:
-        return self.schema_name == "public"
+        return self.schema_name == get_public_schema_name()
 
     def module_enabled(self, key: str) -> bool:
         return key not in (self.disabled_modules or [])

@@ -1,12 +1,13 @@
 """Reads of schools. Runs in the public schema, where tenant rows live."""
 
 from django.db.models import QuerySet
+from django_tenants.utils import get_public_schema_name
 
 from apps.platform.models import Tenant
 
 
 def schools_for_platform() -> QuerySet[Tenant]:
-    return Tenant.objects.exclude(schema_name="public").select_related("plan").order_by("name")
+    return Tenant.objects.exclude(schema_name=get_public_schema_name()).select_related("plan").order_by("name")
 
 
 def school_counts() -> dict:
@@ -27,7 +28,7 @@ def schools_ready_for_work() -> QuerySet[Tenant]:
 
 
 def school_by_slug(slug: str) -> Tenant | None:
-    return Tenant.objects.exclude(schema_name="public").filter(slug=slug).first()
+    return schools_for_platform().filter(slug=slug).first()
 
 
 def tenant_for_host(hostname: str) -> Tenant | None:
