@@ -1,7 +1,7 @@
 """Provisioning schools: validate, clone the template schema, add the host name and the admin.
 
-Cloning the migrated template schema (apps.platform.cloning) takes a tenth of a second where
-migrating a new schema takes a second or more; benchmarks/tenant_provisioning.py measures both.
+Cloning the migrated template schema (apps.platform.cloning) takes about a tenth of a second where
+migrating a new schema takes about a second; benchmarks/tenant_provisioning.py measures both.
 Steps commit one by one so progress can be watched; the school is `ready` only after the last,
 and any failure removes everything the earlier steps made.
 """
