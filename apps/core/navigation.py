@@ -48,6 +48,10 @@ def nav_for(*, user, tenant, path: str = "") -> list[dict]:
             url = reverse(item.url_name)
         except NoReverseMatch:
             continue
-        items.append({"key": item.key, "label": item.label, "url": url, "icon": item.icon,
-                      "active": path == url or (url != "/" and path.startswith(url))})
+        items.append({"key": item.key, "label": item.label, "url": url, "icon": item.icon, "active": False})
+    # the current page belongs to the entry with the longest URL that starts it (/super-admin/schools/new/
+    # is under Schools, not Overview)
+    matching = [item for item in items if path == item["url"] or (item["url"] != "/" and path.startswith(item["url"]))]
+    if matching:
+        max(matching, key=lambda item: len(item["url"]))["active"] = True
     return items

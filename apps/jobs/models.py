@@ -45,6 +45,12 @@ class Job(models.Model):
         return f"{self.title} ({self.get_status_display()})"
 
     @property
+    def display_title(self) -> str:
+        from apps.jobs.registry import title_for
+
+        return title_for(self.kind, self.params, fallback=self.title)
+
+    @property
     def is_finished(self) -> bool:
         return self.status in self.FINISHED
 

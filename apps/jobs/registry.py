@@ -4,20 +4,36 @@ from collections.abc import Callable
 from importlib import import_module
 
 from django.apps import apps
+from django.utils.functional import Promise
 
 _handlers: dict[str, Callable] = {}
+_titles: dict[str, Promise | str] = {}
 
 
-def job_handler(kind: str):
-    """Register `func(*, job, reporter, **params) -> dict` as the work for jobs of this kind."""
+def job_handler(kind: str, *, title: Promise | str | None = None):
+    """Register `func(*, job, reporter, **params) -> dict` as the work for jobs of this kind.
+    `title` (lazily translated, with %(param)s placeholders) names a job in the reader's language."""
 
     def register(func: Callable) -> Callable:
         if kind in _handlers and _handlers[kind] is not func:
             raise RuntimeError(f"job kind {kind!r} registered twice")
         _handlers[kind] = func
+        if title is not None:
+            _titles[kind] = title
         return func
 
     return register
+
+
+def title_for(kind: str, params: dict, fallback: str = "") -> str:
+    """The job's title in the active language, or `fallback` (the title stored when it started)."""
+    template = _titles.get(kind)
+    if template is None:
+        return fallback or kind
+    try:
+        return str(template) % params
+    except (KeyError, TypeError, ValueError):
+        return fallback or str(template)
 
 
 def handler_for(kind: str) -> Callable:

@@ -2,23 +2,26 @@
 so that a person watching the progress bar sees it move."""
 
 import logging
-from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from apps.jobs.models import Job
-from apps.jobs.registry import handler_for
+from apps.jobs.registry import handler_for, title_for
 
 logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
-def job_start(*, kind: str, title: str, params: dict, actor=None, total: int = 0) -> Job:
-    """Record a job and queue it for a worker once the surrounding transaction commits."""
+def job_start(*, kind: str, params: dict, title: str | None = None, actor=None, total: int = 0) -> Job:
+    """Record a job and queue it for a worker once the surrounding transaction commits.
+    The stored title (English unless given) is for the admin and logs; pages show display_title."""
     handler_for(kind)  # refuse unknown kinds now, not in the worker
-    job = Job.objects.create(kind=kind, title=title, params=params, total=total,
+    if title is None:
+        with translation.override("en"):
+            title = title_for(kind, params)
+    job = Job.objects.create(kind=kind, title=title[:200], params=params, total=total,
                              started_by=actor if actor and actor.is_authenticated else None)
     from apps.jobs.tasks import run_job_task
 

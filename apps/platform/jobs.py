@@ -1,10 +1,12 @@
 """Job handlers owned by the platform."""
 
+from django.utils.translation import gettext_lazy as _
+
 from apps.jobs.registry import job_handler
 from apps.platform.services import school_provision
 
 
-@job_handler("platform.provision_school")
+@job_handler("platform.provision_school", title=_("Create school “%(name)s”"))
 def provision_school_job(*, job, reporter, slug, name, admin_email, admin_password_hash, plan_code="standard"):
     school = school_provision(slug=slug, name=name, admin_email=admin_email,
                               admin_password_hash=admin_password_hash, plan_code=plan_code,

@@ -130,9 +130,8 @@ def school_start_provisioning(*, slug: str, name: str, admin_email: str, admin_p
         raise ValidationError(errors)
     return job_start(
         kind="platform.provision_school",
-        title=f"Create school “{name.strip()}”",
         # the password is kept only as its hash; it was validated above
-        params={"slug": slug, "name": name, "admin_email": admin_email,
+        params={"slug": slug, "name": name.strip(), "admin_email": admin_email,
                 "admin_password_hash": make_password(admin_password), "plan_code": plan_code},
         actor=actor,
         total=PROVISION_STEPS,

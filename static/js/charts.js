@@ -1,16 +1,28 @@
-// Draws the charts a page declares: a <canvas id="X"> with its data in <script id="X-data">.
+// Draws the charts a page declares: <canvas data-chart="bar" id="X"> with its rows ([label, value], ...)
+// in <script type="application/json" id="X-data"> (Django's json_script). Right-to-left pages get a
+// mirrored x axis with the values on the right.
 document.addEventListener("DOMContentLoaded", function () {
-  var canvas = document.getElementById("users-by-role");
-  var source = document.getElementById("users-by-role-data");
-  if (!canvas || !source || typeof Chart === "undefined") return;
-  var rows = JSON.parse(source.textContent);
-  new Chart(canvas, {
-    type: "bar",
-    data: {
-      labels: rows.map(function (r) { return r[0]; }),
-      datasets: [{ data: rows.map(function (r) { return r[1]; }), backgroundColor: "#0d6efd" }]
-    },
-    options: { plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } },
-               animation: false }
+  if (typeof Chart === "undefined") return;
+  var rtl = document.documentElement.dir === "rtl";
+  document.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
+    var source = document.getElementById(canvas.id + "-data");
+    if (!source) return;
+    var rows = JSON.parse(source.textContent);
+    new Chart(canvas, {
+      type: canvas.dataset.chart,
+      data: {
+        labels: rows.map(function (r) { return r[0]; }),
+        datasets: [{ data: rows.map(function (r) { return r[1]; }), backgroundColor: "#0d6efd" }]
+      },
+      options: {
+        animation: false,
+        locale: document.documentElement.lang,
+        plugins: { legend: { display: false } },
+        scales: {
+          x: { reverse: rtl },
+          y: { beginAtZero: true, position: rtl ? "right" : "left", ticks: { precision: 0 } }
+        }
+      }
+    });
   });
 });

@@ -10,7 +10,6 @@ from apps.core.idempotency import _caller, idempotency_records_purge
 from apps.core.models import IdempotencyRecord
 from apps.jobs.models import Job
 from apps.platform.models import Tenant
-from tests.factories import DEFAULT_PASSWORD
 
 NEW_SCHOOL = {"slug": "mlimani", "name": "Mlimani Secondary", "admin_email": "head@mlimani.test",
               "admin_password": "a-long-first-password"}

@@ -197,8 +197,6 @@ def test_a_session_from_one_school_is_not_valid_on_another(page, site):
     expect(page.get_by_test_id("school-name")).to_have_text(DEMO_NAME)
 
 
-@pytest.mark.xfail(reason="apps.core.navigation.nav_for marks every entry whose URL prefixes the path: "
-                          "/super-admin/ (Overview) and /super-admin/schools/ are both current on a school page")
 def test_sidebar_marks_one_entry_as_the_current_page(page, site):
     sign_in(page, site.platform("/login/"), *OWNER)
     page.goto(site.platform("/super-admin/schools/new/"))

@@ -135,3 +135,15 @@ def test_stale_jobs_are_failed_or_queued_again(in_school_a, monkeypatch):
     assert (lost.status, lost.error) == (Job.Status.FAILED, INTERRUPTED)
     assert busy.status == Job.Status.RUNNING
     assert sent == [str(waiting.pk)] and str(fresh.pk) not in sent
+
+
+def test_a_job_is_titled_in_the_readers_language(in_school_a):
+    from django.utils import translation
+
+    job = job_start(kind="platform.provision_school", params={"name": "Mlimani", "slug": "mlimani"})
+
+    assert job.title == "Create school “Mlimani”"  # stored in English for the admin and logs
+    with translation.override("sw"):
+        assert job.display_title == "Unda shule “Mlimani”"
+    with translation.override("ar"):
+        assert job.display_title == "إنشاء المدرسة “Mlimani”"

@@ -5,6 +5,7 @@ from apps.jobs.models import Job
 
 class JobSerializer(serializers.ModelSerializer):
     percent = serializers.IntegerField(read_only=True)
+    title = serializers.CharField(source="display_title", read_only=True)
     started_by = serializers.SerializerMethodField()
 
     class Meta:
