@@ -264,6 +264,37 @@ def template_plan(base: str) -> tuple[TemplatePlan | None, list[str]]:
     return plan, []
 
 
+# The template's structure changes only through migrations, so the plan read from its catalog is
+# kept per process and read again when the template's migration history changes.
+_plans: dict[str, tuple[tuple, TemplatePlan]] = {}
+
+
+def template_version(base: str) -> str | None:
+    """A short fingerprint of the template's migration history (None without one)."""
+    version = _template_version(base)
+    return None if version is None else f"{version[0]}:{version[1]}"
+
+
+def _template_version(base: str) -> tuple | None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [f"{_ident(base)}.django_migrations"])
+        if not cursor.fetchone()[0]:
+            return None
+        cursor.execute(f"SELECT count(*), max(id), max(applied) FROM {_ident(base)}.django_migrations")
+        return tuple(cursor.fetchone())
+
+
+def template_plan_cached(base: str) -> tuple[TemplatePlan | None, list[str]]:
+    version = _template_version(base)
+    cached = _plans.get(base)
+    if version is not None and cached is not None and cached[0] == version:
+        return cached[1], []
+    plan, reasons = template_plan(base)
+    if plan is not None and version is not None:
+        _plans[base] = (version, plan)
+    return plan, reasons
+
+
 def schema_clone(base: str, new: str) -> str:
     """Create schema `new` holding a copy of schema `base`, tables and rows, in the current
     transaction. Returns how it was copied: FAST, or FULL (django-tenants' CloneSchema)."""
@@ -272,7 +303,7 @@ def schema_clone(base: str, new: str) -> str:
     # ignore case: a name differing only in case from an existing schema is refused (as CloneSchema does)
     if schema_exists(new, case_sensitive=False):
         raise ValidationError("New schema name already exists")
-    plan, reasons = template_plan(base)
+    plan, reasons = template_plan_cached(base)
     if plan is None:
         logger.info("cloning with pg-clone-schema", extra={"schema": base, "reasons": reasons})
         CloneSchema().clone_schema(base, new, "DATA", set_connection=False)

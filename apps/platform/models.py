@@ -62,6 +62,21 @@ class Tenant(TenantMixin):
         return f"{self.slug}.{settings.PLATFORM_HOST}"
 
 
+class SpareSchema(models.Model):
+    """A clone of the template made ahead of time (apps.platform.spares): provisioning renames it."""
+
+    schema_name = models.CharField(max_length=63, unique=True)
+    # the template's migration history when it was cloned; a spare from another version is never used
+    template_version = models.CharField(max_length=100)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return self.schema_name
+
+
 class Domain(DomainMixin):
     class Meta:
         verbose_name = _("host name")

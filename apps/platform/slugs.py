@@ -33,5 +33,6 @@ def slug_validate(slug: str) -> None:
         raise ValidationError(
             f"“{slug}” is not a valid slug: use lower-case letters, digits and single hyphens, "
             "starting with a letter.", code="invalid")
-    if slug in RESERVED_SLUGS or schema_name_for(slug) == settings.TENANT_BASE_SCHEMA or slug.startswith("pg-"):
+    if (slug in RESERVED_SLUGS or schema_name_for(slug) == settings.TENANT_BASE_SCHEMA
+            or slug.startswith(("pg-", "spare-"))):
         raise ValidationError(f"“{slug}” is reserved; choose another.", code="reserved")

@@ -250,6 +250,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.jobs.tasks.recover_stale_platform_jobs_task",
         "schedule": crontab(minute="*/10"),
     },
+    "platform: keep spare school schemas ready": {
+        "task": "apps.platform.tasks.replenish_spare_schemas_task",
+        "schedule": crontab(minute="*/5"),
+    },
     "platform: purge old idempotency keys": {
         "task": "apps.core.tasks.purge_platform_idempotency_keys_task",
         "schedule": crontab(minute=20, hour=2),
@@ -291,3 +295,5 @@ IDEMPOTENCY_KEY_TTL_HOURS = 24
 # one still queued after JOB_REQUEUE_AFTER is sent to the queue again.
 JOB_MAX_RUNTIME = timedelta(hours=3)
 JOB_REQUEUE_AFTER = timedelta(minutes=10)
+# Clones of the school template kept ready so that provisioning is a rename (apps.platform.spares).
+SPARE_SCHEMAS = int(env("SPARE_SCHEMAS", "2"))
