@@ -174,3 +174,21 @@ def test_an_existing_schema_is_not_overwritten_even_in_another_case(db):
 
     with pytest.raises(ValidationError):
         schema_clone(settings.TENANT_BASE_SCHEMA, "taken")
+
+
+def test_the_plan_is_read_again_when_the_template_is_migrated(db):
+    from django.db import connection
+
+    from apps.platform import cloning
+
+    cloning._plans.clear()
+    first, _ = cloning.template_plan_cached("school_template")
+    again, _ = cloning.template_plan_cached("school_template")
+    assert again is first
+
+    with connection.cursor() as cursor:
+        cursor.execute("INSERT INTO school_template.django_migrations (app, name, applied) "
+                       "VALUES ('tests', '0001_probe', now())")
+    after_migration, _ = cloning.template_plan_cached("school_template")
+
+    assert after_migration is not first
