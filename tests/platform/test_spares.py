@@ -13,6 +13,15 @@ from apps.platform.spares import spare_schema_claim, spare_schemas_replenish
 SCHOOL = {"name": "Mlimani", "admin_email": "head@mlimani.test", "admin_password": "a-long-first-password"}
 
 
+@pytest.fixture(autouse=True)
+def no_spares_yet(db):
+    """Start from an empty pool (inside the test's transaction, so nothing outside it changes)."""
+    for spare in SpareSchema.objects.all():
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP SCHEMA IF EXISTS "{spare.schema_name}" CASCADE')
+        spare.delete()
+
+
 def test_replenish_makes_spares_up_to_the_target(db):
     assert spare_schemas_replenish(target=2) == {"dropped": 0, "made": 2}
     assert spare_schemas_replenish(target=2) == {"dropped": 0, "made": 0}
