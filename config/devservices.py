@@ -217,18 +217,19 @@ def _manage(*args: str) -> None:
     subprocess.run([sys.executable, str(BASE_DIR / "manage.py"), *args], check=True, cwd=BASE_DIR)
 
 
-def _wait_ignoring_interrupts(process: subprocess.Popen) -> int:
+def _wait_ignoring_interrupts(process: subprocess.Popen) -> tuple[int, bool]:
     """Wait for the child; on Ctrl-C (or SIGINT/SIGTERM sent to us alone) ask it to stop and
-    keep waiting, so the embedded servers are stopped only after everything using them."""
+    keep waiting, so the embedded servers are stopped only after everything using them.
+    Returns the child's exit code and whether a stop was asked for."""
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     asked = False
     while True:
         try:
-            return process.wait()
+            return process.wait(), asked
         except KeyboardInterrupt:
             if not asked and process.poll() is None:
                 process.send_signal(signal.SIGTERM)
-                asked = True
+            asked = True
 
 
 def command_run() -> int:
@@ -249,10 +250,13 @@ def command_run() -> int:
         honcho = shutil.which("honcho", path=str(Path(sys.executable).parent)) or "honcho"
         # -p: honcho hands PORT out from this base, web (first in the Procfile) getting it exactly
         process = subprocess.Popen([honcho, "start", "-f", str(BASE_DIR / "Procfile"), "-p", port], cwd=BASE_DIR)
-        return _wait_ignoring_interrupts(process)
-    except KeyboardInterrupt:
-        return 130
+        code, stopped_by_user = _wait_ignoring_interrupts(process)
+        # honcho exits 130 when it took the Ctrl-C itself (as when this process ignores SIGINT)
+        return 0 if stopped_by_user or code == 130 else code
+    except KeyboardInterrupt:  # Ctrl-C before the processes started (during migrate or seed)
+        return 0
     finally:
+        _shield_from_signals()
         services_stop(started)
 
 
@@ -282,13 +286,21 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
+def _shield_from_signals() -> None:
+    """Stopping the embedded servers must not be cut short by a second Ctrl-C or by honcho
+    signalling its process group on the way out."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+
 def command_test(pytest_args: list[str]) -> int:
     started = services_start()
     test_databases_drop_orphans()
     try:
         process = subprocess.Popen([sys.executable, "-m", "pytest", *pytest_args], cwd=BASE_DIR)
-        return _wait_ignoring_interrupts(process)
+        return _wait_ignoring_interrupts(process)[0]
     finally:
+        _shield_from_signals()
         services_stop(started)
 
 
