@@ -18,6 +18,7 @@ run: $(STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m config.devservices run
 
 test: $(STAMP)
+	$(BIN)/ruff check .
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m config.devservices test $(PYTEST_ARGS)
 
 services-start: $(STAMP)
