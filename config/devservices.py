@@ -236,6 +236,7 @@ def command_run() -> int:
     started = services_start()
     try:
         _manage("migrate")
+        _manage("sync_roles")  # role groups after the permissions the migrations made
         _manage("seed_demo")
         port = os.environ.get("PORT", "8000")
         print(

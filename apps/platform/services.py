@@ -17,7 +17,7 @@ from django.db import connection, transaction
 from django_tenants.utils import schema_context, schema_exists
 
 from apps.accounts.roles import Role
-from apps.accounts.services import user_create, user_validate_identity, user_validate_new
+from apps.accounts.services import roles_sync, user_create, user_validate_identity, user_validate_new
 from apps.platform.cloning import schema_clone
 from apps.platform.models import Domain, Plan, Tenant
 from apps.platform.slugs import schema_name_for, slug_validate
@@ -99,6 +99,9 @@ def school_provision(*, slug: str, name: str, admin_email: str, admin_password: 
             if admin_password is not None:
                 admin_password_hash = hashing.result()
             with transaction.atomic(), schema_context(school.schema_name):
+                # the template's groups came with the clone; this also catches a declaration newer
+                # than the template (sync_roles not run yet, or a spare cloned before the upgrade)
+                roles_sync()
                 user_create(email=admin_email, password_hash=admin_password_hash, role=Role.SCHOOL_ADMIN,
                             actor=actor)
             step("School admin created")
