@@ -9,10 +9,12 @@ urlpatterns = [
     path("", include("apps.platform.urls")),
     path("", include("apps.accounts.urls")),
     path("jobs/", include("apps.jobs.urls")),
+    path("super-admin/audit/", include("apps.audit.urls")),
     path("admin/", admin.site.urls),
     *shared_patterns(urlconf=__name__, api_patterns=[
         path("", include("apps.accounts.api.urls")),
         path("", include("apps.jobs.api.urls")),
+        path("", include("apps.audit.api.urls")),
         path("", include("apps.platform.api.urls")),
     ]),
 ]

@@ -10,8 +10,10 @@ urlpatterns = [
     path("", include("apps.accounts.urls")),
     path("dashboard/", include("apps.dashboards.urls")),
     path("jobs/", include("apps.jobs.urls")),
+    path("settings/audit/", include("apps.audit.urls")),
     *shared_patterns(urlconf=__name__, api_patterns=[
         path("", include("apps.accounts.api.urls")),
         path("", include("apps.jobs.api.urls")),
+        path("", include("apps.audit.api.urls")),
     ]),
 ]

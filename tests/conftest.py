@@ -101,6 +101,24 @@ def platform_owner(db):
     return UserFactory(role="platform_owner", is_staff=True, is_superuser=True)
 
 
+def console_login(client, school: Tenant | None, user, *, second_factor: bool = True) -> None:
+    """A console session for `user` in `school`'s schema (None: the platform), as after signing in
+    with a password and, when `second_factor`, an authenticator code (a confirmed TOTP device)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from django_tenants.utils import get_public_schema_name
+
+    with schema_context(school.schema_name if school else get_public_schema_name()):
+        client.force_login(user)
+        if second_factor:
+            device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or \
+                TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+            session = client.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+    client.defaults["HTTP_HOST"] = school.primary_host if school else "localhost"
+
+
 def host_of(school: Tenant) -> str:
     return school.primary_host
 

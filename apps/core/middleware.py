@@ -22,7 +22,7 @@ class RequestIdMiddleware:
     def __call__(self, request):
         incoming = request.META.get(REQUEST_ID_HEADER, "")
         request.id = incoming if _SAFE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
-        bind_context(request_id=request.id, tenant=None, user=None)
+        bind_context(request_id=request.id, tenant=None, user=None, ip=request.META.get("REMOTE_ADDR"))
         response = self.get_response(request)
         response["X-Request-ID"] = request.id
         return response

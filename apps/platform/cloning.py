@@ -68,7 +68,11 @@ UNION ALL SELECT 'column options: ' || c.relname::text || '.' || a.attname::text
   WHERE a.attnum > 0 AND NOT a.attisdropped AND (a.attacl IS NOT NULL OR a.attoptions IS NOT NULL
      OR a.attfdwoptions IS NOT NULL OR COALESCE(a.attstattarget, -1) >= 0 OR a.attcompression <> ''
      OR (c.relkind = 'r' AND a.attstorage <> t.typstorage))
-UNION ALL SELECT 'trigger: ' || t.tgname::text FROM pg_trigger t JOIN rels ON t.tgrelid = rels.oid WHERE NOT t.tgisinternal
+UNION ALL SELECT 'disabled trigger: ' || t.tgname::text FROM pg_trigger t JOIN rels ON t.tgrelid = rels.oid
+  WHERE NOT t.tgisinternal AND t.tgenabled <> 'O'
+UNION ALL SELECT 'trigger function in the template itself: ' || t.tgname::text
+  FROM pg_trigger t JOIN rels ON t.tgrelid = rels.oid JOIN pg_proc p ON p.oid = t.tgfoid
+  WHERE NOT t.tgisinternal AND p.pronamespace IN (SELECT oid FROM ns)
 UNION ALL SELECT 'policy: ' || p.polname::text FROM pg_policy p JOIN rels ON p.polrelid = rels.oid
 UNION ALL SELECT 'inherited or trigger constraint: ' || conname::text FROM pg_constraint k JOIN ns ON k.connamespace = ns.oid
   WHERE k.contype = 't' OR NOT k.conislocal OR k.coninhcount > 0 OR k.conrelid = 0
@@ -143,6 +147,16 @@ ORDER BY i.relname
 """
 
 
+# User triggers (e.g. the audit log's refusal to change), decompiled with the template alone on the
+# search path: the function comes out qualified; the table always is, and is retargeted.
+_TRIGGERS_SQL = """
+SELECT quote_ident(n.nspname), quote_ident(c.relname), pg_get_triggerdef(t.oid)
+FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = %(schema)s AND NOT t.tgisinternal
+ORDER BY c.relname, t.tgname
+"""
+
+
 @dataclass
 class _Table:
     name: str
@@ -158,11 +172,12 @@ class TemplatePlan:
     """The template's structure, read once, turned into the script that recreates it elsewhere."""
 
     def __init__(self, base: str, tables: list[_Table], indexes: list[tuple[str, str, str, str]],
-                 after_data: list[tuple[str, str]]):
+                 after_data: list[tuple[str, str]], triggers: list[str] | None = None):
         self.base = base
         self.tables = tables
         self.indexes = indexes  # index, schema, table (quoted as pg_get_indexdef does), definition
         self.after_data = after_data  # (table, constraint clause) added once rows are in
+        self.triggers = triggers or []  # (schema, table, definition), quoted as pg_get_triggerdef does
 
     def script(self, new: str) -> str:
         base_q, new_q = _ident(self.base), _ident(new)
@@ -182,12 +197,22 @@ class TemplatePlan:
             out.append(_retarget_index(definition, index, schema, table, new))
         for table, clause in self.after_data:
             out.append(f"ALTER TABLE {new_q}.{_ident(table)} ADD {clause}")
+        for schema, table, definition in self.triggers:  # after the rows, so copying them fires nothing
+            out.append(_retarget_trigger(definition, schema, table, new))
         for table in self.tables:
             if table.comment is not None:
                 out.append(f"COMMENT ON TABLE {new_q}.{_ident(table.name)} IS {_literal(table.comment)}")
             for column, comment in table.column_comments:
                 out.append(f"COMMENT ON COLUMN {new_q}.{_ident(table.name)}.{_ident(column)} IS {_literal(comment)}")
         return ";\n".join(out) + ";\n"
+
+
+def _retarget_trigger(definition: str, schema: str, table: str, new: str) -> str:
+    # pg_get_triggerdef names the table with its schema once: "... ON s.t FOR EACH ..."
+    head = f" ON {schema}.{table} "
+    if definition.count(head) != 1:
+        raise ValueError(f"cannot place this trigger in the new schema: {definition}")
+    return definition.replace(head, f" ON {_ident(new)}.{table} ")
 
 
 def _retarget_index(definition: str, index: str, schema: str, table: str, new: str) -> str:
@@ -219,6 +244,8 @@ def template_plan(base: str) -> tuple[TemplatePlan | None, list[str]]:
             constraints = cursor.fetchall()
             cursor.execute(_INDEXES_SQL, {"schema": base})
             indexes = cursor.fetchall()
+            cursor.execute(_TRIGGERS_SQL, {"schema": base})
+            triggers = cursor.fetchall()
         finally:
             cursor.execute("SELECT set_config('search_path', %s, false)", [previous])
 
@@ -259,8 +286,7 @@ def template_plan(base: str) -> tuple[TemplatePlan | None, list[str]]:
             after_data.append((tables[relid].name, clause))
         else:  # p, u, x, c, n
             tables[relid].elements.append(clause)
-    plan = TemplatePlan(base, list(tables.values()),
-                        indexes, after_data)
+    plan = TemplatePlan(base, list(tables.values()), indexes, after_data, triggers)
     return plan, []
 
 

@@ -66,6 +66,13 @@ def schema_signature(schema: str) -> dict:
                     "WHERE s.relnamespace = to_regnamespace(quote_ident(%s)) ORDER BY 1", [schema]),
                 "views": rows("SELECT viewname, definition FROM pg_views WHERE schemaname = %s ORDER BY 1",
                               [schema]),
+                # pg_get_triggerdef names the table with its schema too
+                "triggers": [(table, name, definition.replace(f" ON {quoted}.", " ON <schema>.")
+                              .replace(f" ON {schema}.", " ON <schema>."), enabled)
+                             for table, name, definition, enabled in rows(
+                    "SELECT c.relname, t.tgname, pg_get_triggerdef(t.oid), t.tgenabled FROM pg_trigger t "
+                    "JOIN pg_class c ON c.oid = t.tgrelid WHERE c.relnamespace = to_regnamespace(quote_ident(%s)) "
+                    "AND NOT t.tgisinternal ORDER BY 1, 2", [schema])],
             }
             signature["positions"] = {
                 name: rows(f"SELECT last_value, is_called FROM {quoted}.{_q(name)}")[0]
