@@ -146,6 +146,16 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 
+# --- data at rest -----------------------------------------------------------------------------
+
+# Fernet keys for encrypted model fields (apps.core.fields), newest first; see docs/operations.md.
+# Empty here: dev and test fall back to the development-only keys below, production refuses to start.
+FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS")
+# HMAC key for blind indexes of encrypted values (apps.core.crypto.blind_index).
+FIELD_HASH_KEY = env("FIELD_HASH_KEY")
+DEVELOPMENT_ONLY_FIELD_ENCRYPTION_KEY = "2u8wc7MdZsPXCH-hpc5lhwsH5OwEd6a7UiG2mAQkGVU="  # public: never in production
+DEVELOPMENT_ONLY_FIELD_HASH_KEY = "development-only-field-hash-key-never-in-production"
+
 # --- internationalisation ---------------------------------------------------------------------
 
 LANGUAGE_CODE = "en"

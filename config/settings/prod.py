@@ -2,15 +2,25 @@
 
 import os
 
+from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env, env_bool, env_list
 
 from .base import *  # noqa: F403
 
-for required in ("SECRET_KEY", "DATABASE_URL", "REDIS_URL", "PLATFORM_HOST"):
+for required in ("SECRET_KEY", "DATABASE_URL", "REDIS_URL", "PLATFORM_HOST",
+                 "FIELD_ENCRYPTION_KEYS", "FIELD_HASH_KEY"):
     if not os.environ.get(required):
         raise ImproperlyConfigured(f"{required} must be set in production")
+# every key a Fernet key (a typo found now, not at the first encrypted write); the first encrypts
+for _position, _key in enumerate(FIELD_ENCRYPTION_KEYS, start=1):  # noqa: F405
+    try:
+        Fernet(_key)
+    except ValueError:
+        raise ImproperlyConfigured(f"FIELD_ENCRYPTION_KEYS: key {_position} is not a Fernet key") from None
+if not FIELD_ENCRYPTION_KEYS:  # noqa: F405  - set, but to commas only
+    raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS must be set in production")
 
 DEBUG = False
 

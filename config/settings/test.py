@@ -30,3 +30,7 @@ LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# encrypted fields work out of the box; the keys are public, so nothing real is ever encrypted with them
+FIELD_ENCRYPTION_KEYS = FIELD_ENCRYPTION_KEYS or [DEVELOPMENT_ONLY_FIELD_ENCRYPTION_KEY]  # noqa: F405
+FIELD_HASH_KEY = FIELD_HASH_KEY or DEVELOPMENT_ONLY_FIELD_HASH_KEY  # noqa: F405

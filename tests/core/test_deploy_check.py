@@ -7,9 +7,10 @@ import subprocess
 import sys
 
 import pytest
+from cryptography.fernet import Fernet
 from django.conf import settings
 
-REQUIRED = ("SECRET_KEY", "DATABASE_URL", "REDIS_URL", "PLATFORM_HOST")
+REQUIRED = ("SECRET_KEY", "DATABASE_URL", "REDIS_URL", "PLATFORM_HOST", "FIELD_ENCRYPTION_KEYS", "FIELD_HASH_KEY")
 
 
 def production_env(**overrides) -> dict:
@@ -22,6 +23,8 @@ def production_env(**overrides) -> dict:
         "DATABASE_URL": "postgres://omnicore:not-used@127.0.0.1:9/omnicore",
         "REDIS_URL": "redis://127.0.0.1:9/0",
         "PLATFORM_HOST": "example.org",
+        "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+        "FIELD_HASH_KEY": secrets.token_urlsafe(32),
         "PYTHONUNBUFFERED": "1",
     })
     env.update(overrides)
