@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("apps.accounts.urls")),
     path("jobs/", include("apps.jobs.urls")),
     path("super-admin/audit/", include("apps.audit.urls")),
+    path("super-admin/break-glass/", include("apps.breakglass.urls_public")),
     path("admin/", admin.site.urls),
     *shared_patterns(urlconf=__name__, api_patterns=[
         path("", include("apps.accounts.api.urls")),

@@ -11,6 +11,7 @@ urlpatterns = [
     path("dashboard/", include("apps.dashboards.urls")),
     path("jobs/", include("apps.jobs.urls")),
     path("settings/audit/", include("apps.audit.urls")),
+    path("break-glass/", include("apps.breakglass.urls_school")),
     *shared_patterns(urlconf=__name__, api_patterns=[
         path("", include("apps.accounts.api.urls")),
         path("", include("apps.jobs.api.urls")),

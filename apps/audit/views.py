@@ -10,6 +10,7 @@ from apps.accounts.decorators import role_required
 from apps.accounts.roles import Role
 from apps.audit.forms import AuditFilterForm
 from apps.audit.selectors import audit_actions, audit_events_for_user
+from apps.breakglass.selectors import break_glass_sessions_for_school
 
 READERS = (Role.SCHOOL_ADMIN, Role.PLATFORM_OWNER)
 CSV_COLUMNS = ["id", "created_at", "actor", "acting_as", "action", "object_type", "object_id", "object_repr",
@@ -22,8 +23,12 @@ def audit_list(request):
     events = audit_events_for_user(user=request.user, **form.filters())
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     template = "audit/audit_list.html#results" if request.htmx else "audit/audit_list.html"
-    return render(request, template, {"page": page, "form": form, "actions": audit_actions(),
-                                      "querystring": _without_page(request)})
+    return render(request, template, {
+        "page": page, "form": form, "actions": audit_actions(), "querystring": _without_page(request),
+        # the platform owner's visits to this school (its own host only: on the platform it is all schools)
+        "break_glass_sessions": None if request.tenant.is_public
+        else break_glass_sessions_for_school(school=request.tenant)[:20],
+    })
 
 
 @role_required(*READERS)

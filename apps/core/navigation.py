@@ -27,6 +27,8 @@ NAV_ITEMS = [
             roles=frozenset({Role.SCHOOL_ADMIN, Role.ACCOUNTANT, Role.TEACHER})),
     NavItem("audit", _("Audit log"), "audit:audit-list", "bi-journal-check",
             roles=frozenset({Role.SCHOOL_ADMIN})),
+    NavItem("break-glass", _("Break-glass"), "breakglass:session-list", "bi-shield-lock", public=True,
+            roles=frozenset({Role.PLATFORM_OWNER})),
     NavItem("platform-audit", _("Audit log"), "audit:audit-list", "bi-journal-check", public=True,
             roles=frozenset({Role.PLATFORM_OWNER})),
     NavItem("platform-overview", _("Overview"), "platform:overview", "bi-speedometer2", public=True,

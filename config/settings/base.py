@@ -33,6 +33,7 @@ SHARED_APPS = [
     "apps.accounts",
     "apps.jobs",
     "apps.dashboards",
+    "apps.breakglass",
     "rest_framework",
     "rest_framework_simplejwt.token_blacklist",
     "drf_spectacular",
@@ -81,6 +82,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # a school session opened by break-glass: checked (expiry) and its real actor bound for the audit log
+    "apps.breakglass.middleware.BreakGlassMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -101,6 +104,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "apps.core.context_processors.console",
+                "apps.breakglass.context_processors.break_glass",
             ],
         },
     }
@@ -265,6 +269,10 @@ CELERY_BEAT_SCHEDULE = {
     "platform: keep spare school schemas ready": {
         "task": "apps.platform.tasks.replenish_spare_schemas_task",
         "schedule": crontab(minute="*/5"),
+    },
+    "platform: end expired break-glass sessions": {
+        "task": "apps.breakglass.tasks.expire_break_glass_sessions_task",
+        "schedule": crontab(minute="*"),
     },
     "platform: purge old idempotency keys": {
         "task": "apps.core.tasks.purge_platform_idempotency_keys_task",

@@ -1,0 +1,2 @@
+def break_glass(request):
+    return {"break_glass": getattr(request, "break_glass", None)}
