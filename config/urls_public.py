@@ -8,6 +8,7 @@ from config.urls_shared import handler400, handler403, handler404, handler500, s
 urlpatterns = [
     path("", include("apps.platform.urls")),
     path("", include("apps.accounts.urls")),
+    path("account/", include("allauth.urls")),  # password reset, email, password change
     path("jobs/", include("apps.jobs.urls")),
     path("super-admin/audit/", include("apps.audit.urls")),
     path("super-admin/break-glass/", include("apps.breakglass.urls_public")),

@@ -8,6 +8,7 @@ from config.urls_shared import handler400, handler403, handler404, handler500, s
 urlpatterns = [
     path("", root, name="root"),
     path("", include("apps.accounts.urls")),
+    path("account/", include("allauth.urls")),  # password reset, email, password change
     path("dashboard/", include("apps.dashboards.urls")),
     path("jobs/", include("apps.jobs.urls")),
     path("settings/audit/", include("apps.audit.urls")),

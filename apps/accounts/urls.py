@@ -6,4 +6,7 @@ app_name = "accounts"
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("account/", views.account, name="account"),
+    path("account/two-factor/setup/", views.otp_setup, name="otp-setup"),
+    path("account/two-factor/verify/", views.otp_verify_view, name="otp-verify"),
 ]

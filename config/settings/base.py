@@ -36,6 +36,12 @@ SHARED_APPS = [
     "apps.breakglass",
     "rest_framework",
     "rest_framework_simplejwt.token_blacklist",
+    "allauth",
+    "allauth.account",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_celery_beat",
@@ -53,6 +59,12 @@ TENANT_APPS = [
     "apps.accounts",
     "apps.jobs",
     "rest_framework_simplejwt.token_blacklist",
+    "allauth",
+    "allauth.account",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
 ]
 
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
@@ -84,11 +96,16 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # a school session opened by break-glass: checked (expiry) and its real actor bound for the audit log
     "apps.breakglass.middleware.BreakGlassMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # after Htmx (an HTMX request is sent to the code prompt with HX-Redirect), before any view
+    "apps.accounts.middleware.OTPRequiredMiddleware",
     "apps.core.idempotency.IdempotencyMiddleware",
     "apps.core.middleware.LogContextMiddleware",
+    "axes.middleware.AxesMiddleware",  # turns a locked-out sign-in into apps.accounts.lockout's answer
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
@@ -131,7 +148,10 @@ CACHES = {
 # --- identity ---------------------------------------------------------------------------------
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["apps.accounts.backends.UsernameOrEmailBackend"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out account+IP before any password check
+    "apps.accounts.backends.UsernameOrEmailBackend",
+]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -145,6 +165,34 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "dashboards:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
+
+# allauth: sign-in by username or email, password reset, optional email verification; no sign-up
+# (schools invite their people). Its rows and sessions live in each schema like auth's.
+ACCOUNT_ADAPTER = "apps.accounts.adapter.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "optional"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_SESSION_REMEMBER = True
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_FORMS = {"login": "apps.accounts.forms.LoginForm"}
+ACCOUNT_RATE_LIMITS = {"login_failed": None}  # axes locks out failed sign-ins (below), for console and API alike
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[OmniCore] "
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False  # no mail to addresses that have no account in this school
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", f"OmniCore <no-reply@{PLATFORM_HOST}>")
+
+# django-otp: TOTP and backup codes; required for the roles in apps.accounts.otp.OTP_REQUIRED_ROLES
+OTP_TOTP_ISSUER = "OmniCore"
+
+# django-axes: an account + IP is locked for 15 minutes after 5 failures (console and token endpoint).
+# The database handler keeps attempts in the current schema, so a lockout is per school (no cache used).
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "apps.accounts.lockout.username_of"
+AXES_LOCKOUT_CALLABLE = "apps.accounts.lockout.lockout_response"
+AXES_VERBOSE = False
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

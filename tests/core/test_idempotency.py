@@ -101,9 +101,13 @@ def test_records_live_in_the_school_that_received_them(api_client, school_a, sch
 
 
 def test_anonymous_requests_are_never_replayed(api_client, school_a):
-    from tests.conftest import ADMIN_PASSWORD, SCHOOL_A
+    from django_tenants.utils import schema_context
 
-    credentials = {"username": SCHOOL_A["admin_email"], "password": ADMIN_PASSWORD}
+    from tests.factories import DEFAULT_PASSWORD, UserFactory
+
+    with schema_context(school_a.schema_name):  # a teacher: no second factor to send
+        teacher = UserFactory(role="teacher")
+    credentials = {"username": teacher.email, "password": DEFAULT_PASSWORD}
     first = api_client.post("/api/v1/auth/token/", credentials, format="json", HTTP_HOST=school_a.primary_host,
                             HTTP_IDEMPOTENCY_KEY="anon")
     second = api_client.post("/api/v1/auth/token/", {**credentials, "password": "wrong"}, format="json",

@@ -83,8 +83,9 @@ def test_anonymous_gets_401(api_client, db):
 
 
 def test_owner_console_starts_provisioning_and_shows_the_job(client, platform_owner):
-    client.force_login(platform_owner)
-    client.defaults["HTTP_HOST"] = "localhost"
+    from tests.conftest import console_login
+
+    console_login(client, None, platform_owner)
 
     response = client.post("/super-admin/schools/new/", NEW_SCHOOL)
 
@@ -94,7 +95,9 @@ def test_owner_console_starts_provisioning_and_shows_the_job(client, platform_ow
 
 
 def test_owner_console_shows_form_errors_and_starts_nothing(client, platform_owner):
-    client.force_login(platform_owner)
+    from tests.conftest import console_login
+
+    console_login(client, None, platform_owner)
 
     response = client.post("/super-admin/schools/new/", {**NEW_SCHOOL, "slug": "www"}, HTTP_HOST="localhost")
 
@@ -112,12 +115,14 @@ def test_school_pages_of_the_owner_console_refuse_others(client, db):
 
 
 def test_owner_signs_in_on_the_platform_host_and_lands_on_the_overview(client, platform_owner):
-    from tests.factories import DEFAULT_PASSWORD
+    from tests.factories import DEFAULT_PASSWORD, TOTPDeviceFactory, totp_code
 
-    response = client.post("/login/", {"username": platform_owner.email, "password": DEFAULT_PASSWORD},
+    device = TOTPDeviceFactory(user=platform_owner)
+    response = client.post("/login/", {"login": platform_owner.email, "password": DEFAULT_PASSWORD},
                            HTTP_HOST="localhost")
 
     assert response.status_code == 302 and response.url == "/super-admin/"
+    client.post("/account/two-factor/verify/", {"code": totp_code(device)}, HTTP_HOST="localhost")
     overview = client.get("/super-admin/", HTTP_HOST="localhost")
     assert overview.status_code == 200
     assert 'data-nav="schools"' in overview.content.decode()

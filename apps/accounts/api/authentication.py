@@ -5,9 +5,13 @@ another school's X-Tenant-ID, it is refused with 401 before any user is looked u
 per schema, so the same id in another school is a different person.
 """
 
+from datetime import timedelta
+
 from django.db import connection
 from rest_framework import exceptions
 from rest_framework_simplejwt.authentication import JWTAuthentication
+from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
+from rest_framework_simplejwt.tokens import Token
 
 from apps.core.logging import bind_context
 
@@ -36,3 +40,31 @@ class TenantJWTAuthentication(JWTAuthentication):
             # DRF authenticates inside the view, after the log-context middleware ran
             bind_context(user=str(result[0].pk))
         return result
+
+
+class OTPEnrolmentToken(Token):
+    """Issued by the token endpoint to a user who must set up a second factor first. Its own
+    token type, so the access-token authentication and the refresh endpoint refuse it; only the
+    enrolment endpoints (EnrolmentTokenAuthentication) accept it."""
+
+    token_type = "otp_enrolment"
+    lifetime = timedelta(minutes=10)
+
+    @classmethod
+    def for_user_here(cls, user) -> "OTPEnrolmentToken":
+        token = cls.for_user(user)
+        token[TENANT_CLAIM] = connection.schema_name
+        return token
+
+
+class EnrolmentTokenAuthentication(JWTAuthentication):
+    """Bearer <enrolment token> for /api/v1/auth/otp/totp/ and its confirm step, nowhere else."""
+
+    def get_validated_token(self, raw_token):
+        try:
+            token = OTPEnrolmentToken(raw_token)
+        except TokenError as error:
+            raise InvalidToken({"detail": "Not a valid enrolment token: sign in again for a new one.",
+                                "code": "token_not_valid", "reason": str(error)}) from None
+        token_tenant_check(token)
+        return token

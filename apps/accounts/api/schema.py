@@ -13,3 +13,16 @@ class TenantJWTScheme(SimpleJWTScheme):
             "Access token from POST /api/v1/auth/token/. A token works only in the school it was issued in."
         )
         return definition
+
+
+class EnrolmentTokenScheme(SimpleJWTScheme):
+    target_class = "apps.accounts.api.authentication.EnrolmentTokenAuthentication"
+    name = "enrolmentToken"
+
+    def get_security_definition(self, auto_schema):
+        definition = super().get_security_definition(auto_schema)
+        definition["description"] = (
+            "The `details.enrolment_token` of a 401 `otp_enrolment_required` from POST /api/v1/auth/token/ "
+            "(10 minutes; accepted only by the two-factor enrolment endpoints)."
+        )
+        return definition

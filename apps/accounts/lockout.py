@@ -1,0 +1,47 @@
+"""Lockout after repeated failed sign-ins (django-axes), and the audited unlock.
+
+Axes counts failures per account + IP in the current schema, for the console sign-in and the
+token endpoint alike (both authenticate through django.contrib.auth with the request).
+"""
+
+from axes.utils import reset as axes_reset
+from django.db import transaction
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from apps.core.api.errors import error_response
+
+LOCKED_MESSAGE = "Too many failed sign-ins: this account is locked from this address for 15 minutes."
+
+
+def username_of(request, credentials) -> str | None:
+    """The account an attempt was for, in one spelling (email or username, any case)."""
+    credentials = credentials or {}
+    value = credentials.get("username") or credentials.get("email") or credentials.get("login")
+    if not value and request is not None:
+        post = getattr(request, "POST", {})
+        value = post.get("login") or post.get("username")
+    return value.strip().lower() if value else None
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """What a locked-out attempt answers: the API's error envelope, or the sign-in page again."""
+    if request.path.startswith("/api/"):
+        return error_response(429, "account_locked", LOCKED_MESSAGE)
+    from apps.accounts.forms import LoginForm
+
+    form = LoginForm(data=None, request=request)
+    return render(request, "accounts/login.html", {"form": form, "locked_out": True,
+                                                   "locked_message": _(LOCKED_MESSAGE)}, status=429)
+
+
+@transaction.atomic
+def lockout_reset(*, username: str, actor) -> int:
+    """Clear the failed attempts recorded for `username` in the current schema (every address),
+    and audit who did it. Returns how many attempt records were removed."""
+    from apps.audit.services import audit_record
+
+    username = username.strip().lower()
+    removed = axes_reset(username=username)
+    audit_record(action="user.lockout_reset", actor=actor, detail={"username": username})
+    return removed
