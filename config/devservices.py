@@ -9,6 +9,7 @@ extra environment. Nothing is mocked: the code talks to these exactly as to mana
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -213,6 +214,55 @@ def services_stop(names: list[str]) -> None:
         postgres_stop()
 
 
+# Servers that `make run` / `make test` started for themselves are stopped by the last of them to
+# finish, not by the one that started them: a test run must not pull PostgreSQL from under a
+# `make run` (or another test run) still using it. Servers started with `make services-start` or
+# by hand are never stopped here.
+USERS_DIR = DATA_DIR / "users"
+AUTO_STARTED = DATA_DIR / "auto-started"
+
+
+@contextlib.contextmanager
+def _services_lock():
+    """One process at a time starts, registers with or stops the embedded servers."""
+    import fcntl
+
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    with open(DATA_DIR / "services.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+def services_acquire() -> None:
+    with _services_lock():
+        _services_acquire()
+
+
+def services_release() -> None:
+    with _services_lock():
+        _services_release()
+
+
+def _services_acquire() -> None:
+    started = services_start()
+    if started:
+        names = set(AUTO_STARTED.read_text().split()) if AUTO_STARTED.exists() else set()
+        AUTO_STARTED.write_text(" ".join(sorted(names | set(started))))
+    USERS_DIR.mkdir(parents=True, exist_ok=True)
+    (USERS_DIR / str(os.getpid())).touch()
+
+
+def _services_release() -> None:
+    (USERS_DIR / str(os.getpid())).unlink(missing_ok=True)
+    others = [p for p in USERS_DIR.glob("*") if p.name.isdigit() and _pid_alive(int(p.name))] \
+        if USERS_DIR.exists() else []
+    if others or not AUTO_STARTED.exists():
+        return
+    names = AUTO_STARTED.read_text().split()
+    AUTO_STARTED.unlink(missing_ok=True)
+    services_stop(names)
+
+
 def _manage(*args: str) -> None:
     subprocess.run([sys.executable, str(BASE_DIR / "manage.py"), *args], check=True, cwd=BASE_DIR)
 
@@ -233,7 +283,7 @@ def _wait_ignoring_interrupts(process: subprocess.Popen) -> tuple[int, bool]:
 
 
 def command_run() -> int:
-    started = services_start()
+    services_acquire()
     try:
         _manage("migrate")
         _manage("sync_roles")  # role groups after the permissions the migrations made
@@ -258,7 +308,7 @@ def command_run() -> int:
         return 0
     finally:
         _shield_from_signals()
-        services_stop(started)
+        services_release()
 
 
 def test_databases_drop_orphans() -> None:
@@ -295,14 +345,14 @@ def _shield_from_signals() -> None:
 
 
 def command_test(pytest_args: list[str]) -> int:
-    started = services_start()
+    services_acquire()
     test_databases_drop_orphans()
     try:
         process = subprocess.Popen([sys.executable, "-m", "pytest", *pytest_args], cwd=BASE_DIR)
         return _wait_ignoring_interrupts(process)[0]
     finally:
         _shield_from_signals()
-        services_stop(started)
+        services_release()
 
 
 def main(argv: list[str]) -> int:
