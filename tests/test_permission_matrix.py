@@ -102,6 +102,13 @@ MATRIX = {
     ("public", "platform:overview"): owner_page(),
     ("public", "platform:school-list"): owner_page(),
     ("public", "platform:school-create"): owner_page(),
+    ("public", "platform:school-detail"): owner_page(),
+    ("public", "platform:school-settings"): owner_page(),
+    # the owner's POSTs with nothing in them: refused without a reason or plan, or nothing to resume
+    ("public", "platform:school-suspend"): owner_page(method="post", allowed=400),
+    ("public", "platform:school-resume"): owner_page(method="post", allowed=302),
+    ("public", "platform:school-plan"): owner_page(method="post", allowed=400),
+    ("public", "platform:analytics-refresh"): owner_page(method="post", allowed=302),
     ("public", "accounts:login"): open_to_all("public") | {"signed_in_redirects": True},
     ("public", "accounts:logout"): not_checked("signing out is exercised in tests/accounts"),
     ("public", "accounts:account"): {"host": "public", "kind": "page", "method": "get",
@@ -134,9 +141,48 @@ MATRIX = {
     ("public", "api:job-detail"): not_checked("a job of one's own: tests/jobs/test_views.py"),
     ("public", "api:audit-event-list"): owner_api(),
     ("public", "api:platform-school-list"): owner_api(),
+    ("public", "api:platform-school-detail"): owner_api(),
+    ("public", "api:platform-school-suspend"): owner_api(method="post", allowed=400),  # no reason
+    ("public", "api:platform-school-resume"): owner_api(method="post", allowed=400),  # not suspended
     ("public", "api-schema"): open_to_all("public"),
     ("public", "api-docs"): open_to_all("public"),
 }
+
+
+def signed_in_page(host, allowed=200):
+    """A page for anyone signed in on this host (their own account, password, devices)."""
+    if host == "school":
+        return school_page(*EVERY_SCHOOL_ROLE, allowed=allowed)
+    return {"host": "public", "kind": "page", "method": "get",
+            "expect": {"anonymous": SIGN_IN, "owner": allowed, "platform_staff": allowed, "school_admin": SIGN_IN}}
+
+
+# Sign-in and account pages (allauth and the second factor) are the same on both hosts.
+for _host in ("school", "public"):
+    MATRIX.update({
+        (_host, "account_login"): open_to_all(_host) | {"signed_in_redirects": True},
+        (_host, "account_signup"): open_to_all(_host) | {"signed_in_redirects": True},  # says sign-up is closed
+        (_host, "account_reset_password"): open_to_all(_host),
+        (_host, "account_reset_password_done"): open_to_all(_host),
+        (_host, "account_email_verification_sent"): open_to_all(_host),
+        (_host, "account_inactive"): open_to_all(_host),
+        (_host, "account_confirm_login_code"): open_to_all(_host, status=302),  # login by code is off
+        (_host, "account_logout"): signed_in_page(_host),  # a confirmation page; strangers to sign-in
+        (_host, "account_change_password"): signed_in_page(_host),
+        (_host, "account_set_password"): signed_in_page(_host, allowed=302),  # they have one: to "change"
+        (_host, "account_email"): signed_in_page(_host),
+        (_host, "account_reauthenticate"): signed_in_page(_host),
+        (_host, "accounts:account"): signed_in_page(_host),
+        # with a device already confirmed and the session verified, both pages send the person on;
+        # enrolling and the code prompt themselves: tests/accounts/test_signin_*
+        (_host, "accounts:otp-setup"): open_to_all(_host, status=302),
+        (_host, "accounts:otp-verify"): open_to_all(_host, status=302),
+        (_host, "account_confirm_email"): not_checked("needs an emailed key: tests/accounts/test_signin_*"),
+        (_host, "account_reset_password_from_key"): not_checked("needs an emailed key: tests/accounts"),
+        (_host, "account_reset_password_from_key_done"): open_to_all(_host),
+        (_host, "api:auth-otp-totp"): not_checked("enrolment-token flow: tests/accounts/test_signin_*"),
+        (_host, "api:auth-otp-totp-confirm"): not_checked("enrolment-token flow: tests/accounts/test_signin_*"),
+    })
 
 URLCONFS = {"school": "config.urls_tenant", "public": "config.urls_public"}
 SAMPLE_KWARGS = {"pk": uuid.UUID(int=1), "slug": "alpha", "token": "x", "object_id": "1", "app_label": "auth",
