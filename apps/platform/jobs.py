@@ -12,3 +12,10 @@ def provision_school_job(*, job, reporter, slug, name, admin_email, admin_passwo
                               admin_password_hash=admin_password_hash, plan_code=plan_code,
                               actor=job.started_by, reporter=reporter)
     return {"slug": school.slug, "name": school.name, "host": school.primary_host}
+
+
+@job_handler("platform.refresh_analytics", title=_("Refresh platform analytics"))
+def refresh_analytics_job(*, job, reporter):
+    from apps.platform.analytics import school_stats_refresh
+
+    return school_stats_refresh(reporter=reporter)

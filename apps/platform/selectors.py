@@ -36,3 +36,36 @@ def tenant_for_host(hostname: str) -> Tenant | None:
 
     domain = Domain.objects.select_related("tenant", "tenant__plan").filter(domain=hostname).first()
     return domain.tenant if domain else None
+
+
+def schools_search(*, q: str = "", status: str = "", plan: str = "") -> QuerySet[Tenant]:
+    """The owner's school list: by name or slug, status ("provisioning" means not ready yet) and
+    plan code, with each school's last counted figures (one query, no school schema opened)."""
+    from django.db.models import Q
+
+    schools = schools_for_platform().select_related("plan", "snapshot")
+    q = q.strip()
+    if q:
+        schools = schools.filter(Q(name__icontains=q) | Q(slug__icontains=q))
+    if status == Tenant.Status.PROVISIONING:
+        schools = schools.filter(ready=False)
+    elif status in (Tenant.Status.ACTIVE, Tenant.Status.SUSPENDED):
+        schools = schools.filter(ready=True, status=status)
+    if plan:
+        schools = schools.filter(plan__code=plan)
+    return schools
+
+
+def school_get_for_owner(*, slug: str) -> Tenant:
+    from django.http import Http404
+
+    school = schools_for_platform().select_related("plan", "snapshot").filter(slug=slug).first()
+    if school is None:
+        raise Http404("No such school")
+    return school
+
+
+def plans_all() -> QuerySet:
+    from apps.platform.models import Plan
+
+    return Plan.objects.order_by("name")

@@ -14,9 +14,11 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django_tenants.utils import schema_context, schema_exists
+from django.utils import timezone
+from django_tenants.utils import get_public_schema_name, schema_context, schema_exists
 
 from apps.accounts.roles import Role
+from apps.audit.services import audit_record
 from apps.accounts.services import roles_sync, user_create, user_validate_identity, user_validate_new
 from apps.platform.cloning import schema_clone
 from apps.platform.models import Domain, Plan, Tenant
@@ -106,8 +108,12 @@ def school_provision(*, slug: str, name: str, admin_email: str, admin_password: 
                             actor=actor)
             step("School admin created")
 
-            Tenant.objects.filter(pk=school.pk).update(ready=True, status=Tenant.Status.ACTIVE)
-            school.refresh_from_db()
+            with transaction.atomic():
+                Tenant.objects.filter(pk=school.pk).update(ready=True, status=Tenant.Status.ACTIVE)
+                school.refresh_from_db()
+                audit_record(action="school.created", actor=_public_actor(actor), target=school,
+                             detail={"slug": school.slug, "host": school.primary_host,
+                                     "plan": school.plan.code if school.plan else None})
             step("School is ready")
         except Exception:
             if school is not None and school.pk:
@@ -156,3 +162,121 @@ def school_start_provisioning(*, slug: str, name: str, admin_email: str, admin_p
 
 def plans_ensure_defaults() -> None:
     Plan.objects.get_or_create(code=DEFAULT_PLAN_CODE, defaults={"name": "Standard"})
+
+
+# --- the owner's changes to a school: each audited in the public schema ------------------------
+
+
+def _public_actor(actor):
+    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+
+
+def _locked(school: Tenant) -> Tenant:
+    if connection.schema_name != get_public_schema_name():
+        raise RuntimeError("schools are changed from the public schema")
+    return Tenant.objects.select_for_update(of=("self",)).select_related("plan").get(pk=school.pk)
+
+
+def school_suspend(*, school: Tenant, reason: str, actor) -> Tenant:
+    """Close a school's console and API (403) and stop its scheduled work; nothing is deleted."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": ["Say why the school is suspended."]})
+    if len(reason) > 500:
+        raise ValidationError({"reason": ["At most 500 characters."]})
+    with transaction.atomic():
+        school = _locked(school)
+        if not school.ready:
+            raise ValidationError("A school that is still being set up cannot be suspended.")
+        if school.is_suspended:
+            raise ValidationError("This school is already suspended.")
+        before = school.status
+        school.status = Tenant.Status.SUSPENDED
+        school.suspended_at = timezone.now()
+        school.suspension_reason = reason
+        school.save(update_fields=["status", "suspended_at", "suspension_reason"])
+        audit_record(action="school.suspended", actor=_public_actor(actor), target=school,
+                     changes={"status": [before, school.status]}, detail={"reason": reason})
+    logger.info("school suspended", extra={"school": school.slug})
+    return school
+
+
+def school_resume(*, school: Tenant, actor) -> Tenant:
+    with transaction.atomic():
+        school = _locked(school)
+        if not school.is_suspended:
+            raise ValidationError("This school is not suspended.")
+        reason = school.suspension_reason
+        school.status = Tenant.Status.ACTIVE
+        school.suspended_at = None
+        school.suspension_reason = ""
+        school.save(update_fields=["status", "suspended_at", "suspension_reason"])
+        audit_record(action="school.resumed", actor=_public_actor(actor), target=school,
+                     changes={"status": [Tenant.Status.SUSPENDED, school.status]},
+                     detail={"suspension_reason": reason})
+    logger.info("school resumed", extra={"school": school.slug})
+    return school
+
+
+def school_change_plan(*, school: Tenant, plan_code: str, actor) -> Tenant:
+    plan = Plan.objects.filter(code=plan_code).first()
+    if plan is None:
+        raise ValidationError({"plan": [f"No plan “{plan_code}”."]})
+    with transaction.atomic():
+        school = _locked(school)
+        before = school.plan.code if school.plan else None
+        if before == plan.code:
+            return school
+        school.plan = plan
+        school.save(update_fields=["plan"])
+        audit_record(action="school.plan_changed", actor=_public_actor(actor), target=school,
+                     changes={"plan": [before, plan.code]})
+    return school
+
+
+def school_update_limits(*, school: Tenant, limits: dict, actor) -> Tenant:
+    """Set this school's own limits: {"students": 500, "sms_per_month": None (the plan's), ...}."""
+    from apps.platform.limits import LIMITS
+
+    errors = {}
+    for key, value in limits.items():
+        if key not in LIMITS:
+            errors[key] = [f"No limit “{key}”."]
+        elif value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
+            errors[key] = ["A whole number, 0 or more, or empty for the plan's limit."]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        school = _locked(school)
+        changes = {}
+        for key, value in limits.items():
+            field = LIMITS[key].school_field
+            if getattr(school, field) != value:
+                changes[key] = [getattr(school, field), value]
+                setattr(school, field, value)
+        if changes:
+            school.save(update_fields=[LIMITS[key].school_field for key in changes])
+            audit_record(action="school.limits_changed", actor=_public_actor(actor), target=school, changes=changes)
+    return school
+
+
+def school_set_modules(*, school: Tenant, disabled_modules: list[str], actor) -> Tenant:
+    """Switch modules off (those listed) and on (the rest) for one school."""
+    from apps.platform.modules import MODULES
+
+    unknown = sorted(set(disabled_modules) - set(MODULES))
+    if unknown:
+        raise ValidationError({"disabled_modules": [f"No module “{key}”." for key in unknown]})
+    wanted = [key for key in MODULES if key in set(disabled_modules)]  # registry order, no repeats
+    with transaction.atomic():
+        school = _locked(school)
+        before = list(school.disabled_modules or [])
+        if sorted(before) == sorted(wanted):
+            return school
+        school.disabled_modules = wanted
+        school.save(update_fields=["disabled_modules"])
+        audit_record(action="school.modules_changed", actor=_public_actor(actor), target=school,
+                     changes={"disabled_modules": [before, wanted]},
+                     detail={"switched_off": sorted(set(wanted) - set(before)),
+                             "switched_on": sorted(set(before) - set(wanted))})
+    return school

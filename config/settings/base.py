@@ -265,6 +265,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    # "status" is a field of schools, jobs and more: each choice set gets its own name
+    "ENUM_NAME_OVERRIDES": {"SchoolStatusEnum": "apps.platform.models.Tenant.Status"},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "apps.core.api.schema.add_common_headers",
@@ -325,6 +327,10 @@ CELERY_BEAT_SCHEDULE = {
     "platform: purge old idempotency keys": {
         "task": "apps.core.tasks.purge_platform_idempotency_keys_task",
         "schedule": crontab(minute=20, hour=2),
+    },
+    "platform: count schools for analytics": {
+        "task": "apps.platform.tasks.refresh_school_stats_task",
+        "schedule": crontab(minute=5),
     },
 }
 

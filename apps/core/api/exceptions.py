@@ -36,6 +36,8 @@ def _first_message(detail) -> str:
 
 
 def envelope_exception_handler(exc, context):
+    # a service's error may name its own code (apps.platform.limits.LimitReached: "limit_reached")
+    envelope_code = getattr(exc, "envelope_code", None)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(detail=getattr(exc, "message_dict", None) or {"non_field_errors": exc.messages})
     elif isinstance(exc, Http404):
@@ -51,7 +53,7 @@ def envelope_exception_handler(exc, context):
 
     detail = exc.detail if isinstance(exc, exceptions.APIException) else {}
     if isinstance(exc, exceptions.ValidationError):
-        code = "invalid"
+        code = envelope_code or "invalid"
         message = _first_message(detail)
         details = detail if isinstance(detail, dict) else {"non_field_errors": detail}
     else:
