@@ -8,6 +8,7 @@ from config.urls_shared import handler400, handler403, handler404, handler500, s
 urlpatterns = [
     path("", root, name="root"),
     path("", include("apps.accounts.urls")),
+    path("", include("apps.accounts.users_urls")),  # /settings/users/, /account/invitation/<token>/
     path("account/", include("allauth.urls")),  # password reset, email, password change
     path("dashboard/", include("apps.dashboards.urls")),
     path("jobs/", include("apps.jobs.urls")),
@@ -15,6 +16,7 @@ urlpatterns = [
     path("break-glass/", include("apps.breakglass.urls_school")),
     *shared_patterns(urlconf=__name__, api_patterns=[
         path("", include("apps.accounts.api.urls")),
+        path("", include("apps.accounts.api.users_urls")),
         path("", include("apps.jobs.api.urls")),
         path("", include("apps.audit.api.urls")),
     ]),

@@ -80,6 +80,12 @@ MATRIX = {
     ("school", "jobs:job-detail"): not_checked("a job of one's own: tests/jobs/test_views.py (404 for others)"),
     ("school", "audit:audit-list"): school_page("school_admin"),
     ("school", "audit:audit-export"): school_page("school_admin"),
+    ("school", "users:user-list"): school_page("school_admin"),
+    # an empty invitation: the form comes back with its errors
+    ("school", "users:user-invite"): school_page("school_admin", method="post", allowed=400),
+    ("school", "users:user-*"): not_checked("a person of this school: tests/accounts/test_users_console.py"),
+    # open to anyone holding a link; this one is not valid
+    ("school", "users:invitation-accept"): open_to_all("school", status=400),
     ("school", "breakglass:session-enter"): not_checked("needs a signed token: tests/breakglass"),
     ("school", "breakglass:session-end"): not_checked("only inside a break-glass session: tests/breakglass"),
     ("school", "set_language"): not_checked("open to everyone, POST only: tests/core/test_i18n.py"),
@@ -95,6 +101,8 @@ MATRIX = {
     ("school", "api:job-list"): school_api(*EVERY_SCHOOL_ROLE),
     ("school", "api:job-detail"): not_checked("a job of one's own: tests/jobs/test_views.py (404 for others)"),
     ("school", "api:audit-event-list"): school_api("school_admin"),
+    ("school", "api:user-list"): school_api("school_admin"),
+    ("school", "api:user-*"): not_checked("a person of this school: tests/accounts/test_users_api.py"),
     ("school", "api-schema"): open_to_all("school"),
     ("school", "api-docs"): open_to_all("school"),
     # --- the platform host -----------------------------------------------------------------------------

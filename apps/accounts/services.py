@@ -7,7 +7,9 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import F
 
-from apps.accounts.roles import ROLE_PERMISSIONS, Role
+from apps.accounts import invitations
+from apps.accounts.roles import ROLE_PERMISSIONS, SCHOOL_ROLES, Role
+from apps.audit.services import audit_record
 
 
 def user_validate_identity(*, email: str, role: str, check_unique: bool = True) -> dict:
@@ -138,3 +140,142 @@ def user_groups_match_role(*, user) -> None:
         roles_sync()
         group = Group.objects.get(name=user.role)
     user.groups.add(group)
+
+
+# --- managing a school's people: roles, invitations, deactivation ------------------------------
+
+def _school_role_check(role: str) -> None:
+    if role not in SCHOOL_ROLES:
+        choices = ", ".join(str(r) for r in SCHOOL_ROLES)
+        raise ValidationError({"role": [f"“{role}” is not a school role; choose one of {choices}."]})
+
+
+def _last_active_admin_check(*, user, field: str, doing: str) -> None:
+    """A school keeps at least one active school admin: refuse to demote or deactivate the last."""
+    if user.role != Role.SCHOOL_ADMIN or not user.is_active:
+        return
+    User = get_user_model()
+    # lock every active admin row, so two admins demoting each other at once cannot both succeed
+    admins = list(User.objects.select_for_update().filter(role=Role.SCHOOL_ADMIN, is_active=True)
+                  .values_list("pk", flat=True))
+    if [pk for pk in admins if pk != user.pk]:
+        return
+    raise ValidationError({field: [f"{user.display_name} is the school's last active school admin and cannot "
+                                   f"be {doing}; make someone else a school admin first."]})
+
+
+@transaction.atomic
+def user_set_role(*, user, role: str, actor, request=None):
+    """Give a user another role (their group follows); the last active school admin keeps theirs."""
+
+    _school_role_check(role)
+    if user.role == role:
+        return user
+    if role != Role.SCHOOL_ADMIN:
+        _last_active_admin_check(user=user, field="role", doing="given another role")
+    before = user.role
+    user.role = role
+    user.save(update_fields=["role"])
+    user_groups_match_role(user=user)
+    audit_record(action="user.role_changed", actor=actor, target=user, changes={"role": [before, role]},
+                 request=request)
+    return user
+
+
+@transaction.atomic
+def user_deactivate(*, user, actor, request=None):
+    """Stop a user from signing in (sessions end at their next request, refresh tokens are revoked).
+    Nothing is deleted; user_reactivate undoes it."""
+
+    if not user.is_active:
+        return user
+    _last_active_admin_check(user=user, field="user", doing="deactivated")
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    _refresh_tokens_revoke(user=user)
+    audit_record(action="user.deactivated", actor=actor, target=user, changes={"is_active": [True, False]},
+                 request=request)
+    return user
+
+
+def _refresh_tokens_revoke(*, user) -> None:
+    from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
+
+    outstanding = OutstandingToken.objects.filter(user_id=user.pk, blacklistedtoken__isnull=True)
+    BlacklistedToken.objects.bulk_create([BlacklistedToken(token=token) for token in outstanding],
+                                         ignore_conflicts=True)
+
+
+@transaction.atomic
+def user_reactivate(*, user, actor, request=None):
+
+    if user.is_active:
+        return user
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    audit_record(action="user.reactivated", actor=actor, target=user, changes={"is_active": [False, True]},
+                 request=request)
+    return user
+
+
+@transaction.atomic
+def user_create_by_admin(*, email: str, first_name: str, last_name: str, role: str, password: str, actor,
+                         request=None):
+    """A user made with a password (integrations through the API): active at once, no email sent."""
+
+    _school_role_check(role)
+    user = user_create(email=email, role=role, password=password, first_name=first_name, last_name=last_name,
+                       actor=actor)
+    audit_record(action="user.created", actor=actor, target=user, changes={"role": [None, role]},
+                 detail={"email": user.email}, request=request)
+    return user
+
+
+@transaction.atomic
+def user_invite(*, email: str, first_name: str, last_name: str, role: str, actor, base_url: str | None = None,
+                request=None):
+    """Create a user who has no password yet and email them a signed link to choose one.
+
+    The invitee is active with an *unusable* password: they cannot sign in until they accept, and
+    "invited" is simply "active, no usable password" (apps.accounts.selectors.user_status). The
+    email goes out after the transaction commits; `base_url` is the school's address as the admin
+    reached it (scheme and port), else it comes from settings."""
+
+    _school_role_check(role)
+    user = user_create(email=email, role=role, first_name=first_name, last_name=last_name,
+                       unusable_password=True, actor=actor)
+    audit_record(action="user.invited", actor=actor, target=user, changes={"role": [None, role]},
+                 detail={"email": user.email}, request=request)
+    invitations.invitation_send_on_commit(user=user, base_url=base_url)
+    return user
+
+
+@transaction.atomic
+def invitation_resend(*, user, actor, base_url: str | None = None, request=None):
+    """Email the invitation again (the earlier link stays valid until it expires or is used)."""
+
+    if not user.is_active or user.has_usable_password():
+        raise ValidationError({"user": [f"{user.display_name} has no pending invitation."]})
+    audit_record(action="user.invitation_resent", actor=actor, target=user, detail={"email": user.email},
+                 request=request)
+    invitations.invitation_send_on_commit(user=user, base_url=base_url)
+    return user
+
+
+@transaction.atomic
+def invitation_accept(*, token: str, password: str, request=None):
+    """Set the invitee's password from a valid link; the link dies with it (single use).
+    Raises invitations.InvitationInvalid for an expired, used or tampered link, and
+    ValidationError({"password": ...}) for a password the validators refuse."""
+
+    user = invitations.invitation_user(token)
+    user = type(user).objects.select_for_update().get(pk=user.pk)
+    invitations.invitation_user(token, user=user)  # again, under the lock: two tabs cannot both accept
+    try:
+        password_validation.validate_password(password or "", user)
+    except ValidationError as error:
+        raise ValidationError({"password": list(error.messages)}) from None
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit_record(action="user.invitation_accepted", actor=user, target=user, request=request)
+    return user

@@ -25,6 +25,7 @@ NAV_ITEMS = [
     NavItem("dashboard", _("Dashboard"), "dashboards:home", "bi-speedometer2"),
     NavItem("jobs", _("Background jobs"), "jobs:job-list", "bi-hourglass-split",
             roles=frozenset({Role.SCHOOL_ADMIN, Role.ACCOUNTANT, Role.TEACHER})),
+    NavItem("users", _("Users and roles"), "users:user-list", "bi-people", roles=frozenset({Role.SCHOOL_ADMIN})),
     NavItem("audit", _("Audit log"), "audit:audit-list", "bi-journal-check",
             roles=frozenset({Role.SCHOOL_ADMIN})),
     NavItem("break-glass", _("Break-glass"), "breakglass:session-list", "bi-shield-lock", public=True,
