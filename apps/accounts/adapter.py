@@ -21,3 +21,10 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_logout_redirect_url(self, request):
         return reverse("accounts:login")
+
+    def add_message(self, request, level, message_template=None, *args, **kwargs):
+        # "Successfully signed in" would greet someone who still owes the second factor; and
+        # landing on the sign-in page says "signed out" well enough
+        if message_template in ("account/messages/logged_in.txt", "account/messages/logged_out.txt"):
+            return
+        return super().add_message(request, level, message_template, *args, **kwargs)

@@ -1,4 +1,7 @@
-"""The demo: a platform owner and two schools with their admins. Safe to run again: keeps data."""
+"""The demo: a platform owner and two schools with their admins. Safe to run again: keeps data.
+Privileged demo users get an authenticator (TOTP) device with the fixed, documented secret below."""
+
+import base64
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
@@ -23,6 +26,28 @@ STAFF = [
     ("parent", Role.PARENT, "Asha", "Mrisho"),
 ]
 STAFF_PASSWORD = "demo-staff-pass"
+# Base32 TOTP secrets of the demo's privileged users (README.md): add one to any authenticator app.
+# Public, so for the demo only.
+DEMO_TOTP_SECRETS = {
+    "owner@omnicore.test": "OWNERDEMOOWNERDEMOOWNERDEMOOWNER",
+    "admin@demo.school": "DEMOADMINDEMOADMINDEMOADMINDEMOA",
+    "bursar@demo.school": "DEMOBURSARDEMOBURSARDEMOBURSARDE",
+    "admin@kilima.school": "KILIMAADMINKILIMAADMINKILIMAADMI",
+    "bursar@kilima.school": "KILIMABURSARKILIMABURSARKILIMABU",
+}
+
+
+def demo_totp_device(email: str) -> None:
+    """A confirmed TOTP device with the documented secret, unless the user has one already."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from apps.accounts.otp import TOTP_DEVICE_NAME
+
+    user = get_user_model().objects.filter(email__iexact=email).first()
+    if user is None or TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        return
+    key = base64.b32decode(DEMO_TOTP_SECRETS[email]).hex()
+    TOTPDevice.objects.create(user=user, name=TOTP_DEVICE_NAME, key=key, confirmed=True)
 
 
 class Command(BaseCommand):
@@ -35,6 +60,7 @@ class Command(BaseCommand):
             user_create(email=OWNER["email"], password=OWNER["password"], role=Role.PLATFORM_OWNER,
                         is_staff=True, is_superuser=True)
             self.stdout.write(f"platform owner {OWNER['email']} created")
+        demo_totp_device(OWNER["email"])
         for spec in SCHOOLS:
             school = school_by_slug(spec["slug"])
             if school is None:
@@ -46,4 +72,6 @@ class Command(BaseCommand):
                     email = f"{local}@{spec['slug']}.school"
                     if not User.objects.filter(email__iexact=email).exists():
                         user_create(email=email, password=STAFF_PASSWORD, role=role, first_name=first, last_name=last)
+                for email in (spec["admin_email"], f"bursar@{spec['slug']}.school"):
+                    demo_totp_device(email)
         self.stdout.write(self.style.SUCCESS("demo data is in place"))
