@@ -12,6 +12,7 @@ ENDPOINTS = [
     ("auth-token-refresh", "api:auth-token-refresh", "POST a refresh token: a new pair (rotation)"),
     ("me", "api:me", "the signed-in user, role and school"),
     ("jobs", "api:job-list", "background jobs you started (admins see all)"),
+    ("users", "api:user-list", "the school's people: invite, roles, deactivate (school admins)"),
     ("audit-events", "api:audit-event-list", "the audit log (school admins; the platform owner on the platform)"),
     ("platform-schools", "api:platform-school-list", "schools: list, and provision (platform owner)"),
     ("schema", "api-schema", "OpenAPI 3 document"),
