@@ -228,3 +228,23 @@ def test_a_user_of_school_a_cannot_sign_in_at_school_b(client, school_b):
 
     assert response.status_code == 200
     assert client.get("/dashboard/", HTTP_HOST=school_b.primary_host).status_code == 302
+
+
+def test_email_verification_is_optional_and_works_from_the_account_pages(client, school_a):
+    from allauth.account.models import EmailAddress
+
+    teacher = in_school(school_a, UserFactory, role="teacher", email="verify-me@alpha.test")
+    host = school_a.primary_host
+    console_sign_in(client, host, teacher.email, DEFAULT_PASSWORD)
+    assert mail.outbox == []  # signing in with an unverified address sends nothing and blocks nothing
+
+    client.post("/account/email/", {"email": "verify-me@alpha.test", "action_send": ""}, HTTP_HOST=host)
+
+    assert len(mail.outbox) == 1
+    link = re.search(r"http://\S+/account/confirm-email/\S+/", mail.outbox[0].body).group(0)
+    assert link.startswith(f"http://{host}/")
+    path = link.split(host, 1)[1]
+    assert client.get(path, HTTP_HOST=host).status_code == 200
+    client.post(path, HTTP_HOST=host)
+    with schema_context(school_a.schema_name):
+        assert EmailAddress.objects.get(user=teacher, email="verify-me@alpha.test").verified
