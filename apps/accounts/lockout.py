@@ -5,6 +5,7 @@ token endpoint alike (both authenticate through django.contrib.auth with the req
 """
 
 from axes.utils import reset as axes_reset
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -15,13 +16,27 @@ LOCKED_MESSAGE = "Too many failed sign-ins: this account is locked from this add
 
 
 def username_of(request, credentials) -> str | None:
-    """The account an attempt was for, in one spelling (email or username, any case)."""
+    """The account an attempt was for, in one spelling: the username of the account the email or
+    username names in this schema (so both spellings count together), else what was typed; lower case."""
     credentials = credentials or {}
     value = credentials.get("username") or credentials.get("email") or credentials.get("login")
     if not value and request is not None:
         post = getattr(request, "POST", {})
         value = post.get("login") or post.get("username")
-    return value.strip().lower() if value else None
+    if not value:
+        return None
+    value = value.strip()
+    field = "email__iexact" if "@" in value else "username__iexact"
+    username = get_user_model().objects.filter(**{field: value}).values_list("username", flat=True).first()
+    return (username or value).lower()
+
+
+def lockout_success(request, user) -> None:
+    """A complete sign-in outside django.contrib.auth.login (the token endpoint): logged by axes,
+    and the account's earlier failures from this address forgotten, as a console sign-in does."""
+    from axes.handlers.proxy import AxesProxyHandler
+
+    AxesProxyHandler.user_logged_in(None, request, user)
 
 
 def lockout_response(request, original_response=None, credentials=None):
@@ -41,7 +56,7 @@ def lockout_reset(*, username: str, actor) -> int:
     and audit who did it. Returns how many attempt records were removed."""
     from apps.audit.services import audit_record
 
-    username = username.strip().lower()
+    username = username_of(None, {"username": username})
     removed = axes_reset(username=username)
     audit_record(action="user.lockout_reset", actor=actor, detail={"username": username})
     return removed

@@ -106,3 +106,23 @@ def test_unlock_user_command(api_client, school_a):
 
     assert "unlocked" in out.getvalue()
     assert obtain(api_client, school_a, teacher.email, DEFAULT_PASSWORD).status_code == 200
+
+
+def test_email_and_username_spellings_count_for_one_account(api_client, school_a):
+    with schema_context(school_a.schema_name):
+        teacher = UserFactory(role="teacher", username="mwalimu", email="mwalimu@alpha.test")
+    for login in ("mwalimu", "MWALIMU@alpha.test", "Mwalimu", "mwalimu@alpha.test"):
+        assert obtain(api_client, school_a, login, "wrong-password").status_code == 401
+
+    assert obtain(api_client, school_a, "mwalimu", "wrong-password").status_code == 429
+    assert obtain(api_client, school_a, teacher.email, DEFAULT_PASSWORD).status_code == 429
+
+
+def test_a_successful_api_sign_in_forgets_earlier_failures(api_client, school_a):
+    teacher = teacher_in(school_a)
+    for _ in range(4):
+        obtain(api_client, school_a, teacher.email, "wrong-password")
+    assert obtain(api_client, school_a, teacher.email, DEFAULT_PASSWORD).status_code == 200
+
+    assert obtain(api_client, school_a, teacher.email, "wrong-password").status_code == 401
+    assert obtain(api_client, school_a, teacher.email, DEFAULT_PASSWORD).status_code == 200

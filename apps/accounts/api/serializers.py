@@ -7,6 +7,7 @@ from rest_framework_simplejwt.serializers import TokenRefreshSerializer
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from apps.accounts.api.authentication import TENANT_CLAIM, OTPEnrolmentToken, token_tenant_check
+from apps.accounts.lockout import lockout_success
 from apps.accounts.otp import otp_has_confirmed_device, otp_required_for_role, otp_verify
 
 
@@ -32,10 +33,9 @@ class TokenObtainSerializer(serializers.Serializer):
     refresh = serializers.CharField(read_only=True)
 
     def validate(self, attrs):
-        request = self.context.get("request")
         # the Django request, so that axes counts failures and refuses locked-out accounts here too
-        user = authenticate(getattr(request, "_request", request), username=attrs["username"],
-                            password=attrs["password"])
+        request = getattr(self.context.get("request"), "_request", None)
+        user = authenticate(request, username=attrs["username"], password=attrs["password"])
         if user is None:
             raise exceptions.AuthenticationFailed("Wrong username/email or password.", code="invalid_credentials")
         if otp_has_confirmed_device(user):
@@ -52,6 +52,8 @@ class TokenObtainSerializer(serializers.Serializer):
         from django.contrib.auth.models import update_last_login
 
         update_last_login(None, user)
+        if request is not None:
+            lockout_success(request, user)
         return tokens_for(user)
 
 
