@@ -73,6 +73,7 @@ MATRIX = {
     ("school", "accounts:account"): school_page(*EVERY_SCHOOL_ROLE),
     ("school", "accounts:otp-setup"): not_checked("second factor: tests/accounts/test_signin_console.py"),
     ("school", "accounts:otp-verify"): not_checked("second factor: tests/accounts/test_signin_console.py"),
+    ("school", "accounts:otp-backup-codes"): not_checked("POST, second factor: tests/accounts/test_signin_console.py"),
     ("school", "account_*"): not_checked("allauth (password reset, email, password change, no sign-up): "
                                          "tests/accounts/test_signin_console.py"),
     ("school", "dashboards:home"): school_page(*EVERY_SCHOOL_ROLE),
@@ -131,6 +132,7 @@ MATRIX = {
                                                 "school_admin": SIGN_IN}},
     ("public", "accounts:otp-setup"): not_checked("second factor: tests/accounts/test_signin_console.py"),
     ("public", "accounts:otp-verify"): not_checked("second factor: tests/accounts/test_signin_console.py"),
+    ("public", "accounts:otp-backup-codes"): not_checked("POST, second factor: tests/accounts/test_signin_console.py"),
     ("public", "account_*"): not_checked("allauth (password reset, email, password change, no sign-up): "
                                          "tests/accounts/test_signin_console.py"),
     ("public", "jobs:job-list"): owner_page() | {"expect": {"anonymous": SIGN_IN, "owner": 200,

@@ -7,13 +7,14 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticToken
 
 from apps.accounts.adapter import home_url_for
 from apps.accounts.forms import OTPCodeForm
 from apps.accounts.otp import (
-    otp_has_confirmed_device, otp_required_for_role, otp_verify, totp_enrolment_confirm, totp_enrolment_device,
+    backup_codes_replace, otp_has_confirmed_device, otp_required_for_role, otp_verify, totp_enrolment_confirm, totp_enrolment_device,
     totp_enrolment_start, totp_qr_svg, totp_secret,
 )
 
@@ -83,3 +84,15 @@ def otp_verify_view(request):
             return redirect(_next_url(request))
         form.add_error("code", "That code is not right, or was used already. Try the current code or a backup code.")
     return render(request, "accounts/otp_verify.html", {"form": form, "next": _next_url(request)})
+
+
+@never_cache
+@require_POST
+@login_required
+def otp_backup_codes_new(request):
+    """Ten new backup codes (the old ones stop working), shown once. Only from a session verified
+    with the second factor: the middleware sends anyone else to the code prompt first."""
+    if not otp_has_confirmed_device(request.user) or not request.user.is_verified():
+        return redirect("accounts:account")
+    codes = backup_codes_replace(user=request.user)
+    return render(request, "accounts/otp_backup_codes.html", {"codes": codes, "next": "/account/"})

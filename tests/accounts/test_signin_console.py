@@ -248,3 +248,34 @@ def test_email_verification_is_optional_and_works_from_the_account_pages(client,
     client.post(path, HTTP_HOST=host)
     with schema_context(school_a.schema_name):
         assert EmailAddress.objects.get(user=teacher, email="verify-me@alpha.test").verified
+
+
+def test_new_backup_codes_replace_the_old_ones(client, school_a, admin_a):
+    host = school_a.primary_host
+    with schema_context(school_a.schema_name):
+        from apps.accounts.otp import backup_codes_replace
+
+        device = TOTPDeviceFactory(user=admin_a)
+        old_codes = backup_codes_replace(user=admin_a)
+    console_sign_in(client, host, SCHOOL_A["admin_email"], ADMIN_PASSWORD, device=device)
+    assert "10 backup codes left" in client.get("/account/", HTTP_HOST=host).content.decode()
+
+    page = client.post("/account/two-factor/backup-codes/", HTTP_HOST=host).content.decode()
+
+    new_codes = re.findall(r'<span class="d-block border rounded py-1">([a-z0-9]+)</span>', page)
+    assert len(new_codes) == 10 and not set(new_codes) & set(old_codes)
+    with schema_context(school_a.schema_name):
+        assert sorted(StaticToken.objects.filter(device__user=admin_a).values_list("token", flat=True)) == \
+            sorted(new_codes)
+
+
+def test_new_backup_codes_need_a_verified_session(client, school_a, admin_a):
+    with schema_context(school_a.schema_name):
+        TOTPDeviceFactory(user=admin_a)
+    console_sign_in(client, school_a.primary_host, SCHOOL_A["admin_email"], ADMIN_PASSWORD)
+
+    response = client.post("/account/two-factor/backup-codes/", HTTP_HOST=school_a.primary_host)
+
+    assert response.status_code == 302 and response.url.startswith("/account/two-factor/verify/")
+    with schema_context(school_a.schema_name):
+        assert not StaticToken.objects.filter(device__user=admin_a).exists()
