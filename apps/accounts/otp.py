@@ -7,6 +7,7 @@ import qrcode
 import qrcode.image.svg
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 from django_otp import devices_for_user, match_token
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -45,7 +46,7 @@ def totp_enrolment_start(*, user) -> TOTPDevice:
     """A new, unconfirmed TOTP device with a fresh secret for `user` (replacing any unconfirmed one).
     Refused when the user already has a confirmed device."""
     if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
-        raise ValidationError("Two-factor authentication is already set up for this account.",
+        raise ValidationError(_("Two-factor authentication is already set up for this account."),
                               code="otp_already_enrolled")
     TOTPDevice.objects.filter(user=user, confirmed=False).delete()
     return TOTPDevice.objects.create(user=user, name=TOTP_DEVICE_NAME, confirmed=False)
@@ -63,10 +64,10 @@ def totp_enrolment_confirm(*, user, code: str) -> tuple[TOTPDevice, list[str]]:
     (shown once: only they exist in clear text)."""
     device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).order_by("-pk").first()
     if device is None:
-        raise ValidationError("Start the set-up first: there is no authenticator waiting to be confirmed.",
+        raise ValidationError(_("Start the set-up first: there is no authenticator waiting to be confirmed."),
                               code="otp_enrolment_not_started")
     if not device.verify_token((code or "").strip().replace(" ", "")):
-        raise ValidationError("That code is not right; check the time on your phone and try the current code.",
+        raise ValidationError(_("That code is not right; check the time on your phone and try the current code."),
                               code="otp_invalid")
     device.confirmed = True
     device.save(update_fields=["confirmed"])

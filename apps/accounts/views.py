@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
@@ -82,7 +83,7 @@ def otp_verify_view(request):
         if device is not None:
             otp_login(request, device)
             return redirect(_next_url(request))
-        form.add_error("code", "That code is not right, or was used already. Try the current code or a backup code.")
+        form.add_error("code", _("That code is not right, or was used already. Try the current code or a backup code."))
     return render(request, "accounts/otp_verify.html", {"form": form, "next": _next_url(request)})
 
 
