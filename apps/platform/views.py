@@ -16,7 +16,7 @@ from apps.accounts.roles import Role
 from apps.platform import limits
 from apps.platform.analytics import analytics_refresh_start, platform_overview
 from apps.platform.models import Tenant
-from apps.platform.forms import PlanForm, SchoolCreateForm, SchoolFilterForm, SchoolLimitsForm, SuspendForm
+from apps.platform.forms import LIMIT_LABELS, PlanForm, SchoolCreateForm, SchoolFilterForm, SchoolLimitsForm, SuspendForm
 from apps.platform.selectors import plans_all, school_get_for_owner, schools_search
 from apps.platform.services import (school_change_plan, school_resume, school_set_modules, school_start_provisioning,
                                     school_suspend, school_update_limits)
@@ -111,7 +111,7 @@ def _detail_context(school, **forms) -> dict:
     snapshot = getattr(school, "snapshot", None)
     context = {
         "tenant": school, "snapshot": snapshot, "roles": _role_labels(snapshot.users_by_role) if snapshot else [],
-        "limits": [(key, limit.label, limits.value(school, key), getattr(school, limit.school_field) is not None)
+        "limits": [(key, LIMIT_LABELS[key], limits.value(school, key), getattr(school, limit.school_field) is not None)
                    for key, limit in limits.LIMITS.items()],
         "suspend_form": forms.get("suspend_form") or SuspendForm(),
         "plan_form": forms.get("plan_form") or PlanForm(plans=plans,
@@ -186,5 +186,6 @@ def school_settings(request, slug):
                 return redirect("platform:school-settings", slug=school.slug)
             form, saved = SchoolLimitsForm(school=school), True
     template = "platform/school_settings.html#settings-form" if request.htmx else "platform/school_settings.html"
-    status = 400 if form.errors else 200
+    # htmx swaps only 2xx answers, so the form with its errors comes back as 200 to it
+    status = 400 if form.errors and not request.htmx else 200
     return render(request, template, {"tenant": school, "form": form, "saved": saved}, status=status)

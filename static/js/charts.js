@@ -12,7 +12,9 @@ document.addEventListener("DOMContentLoaded", function () {
       type: canvas.dataset.chart,
       data: {
         labels: rows.map(function (r) { return r[0]; }),
-        datasets: [{ data: rows.map(function (r) { return r[1]; }), backgroundColor: "#0d6efd" }]
+        // a bar stays a bar when there are only one or two of them
+        datasets: [{ data: rows.map(function (r) { return r[1]; }), backgroundColor: "#0d6efd",
+                     borderColor: "#0d6efd", maxBarThickness: 64 }]
       },
       options: {
         animation: false,

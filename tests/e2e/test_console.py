@@ -229,6 +229,10 @@ def test_screens_for_review(new_page, site, viewport):
     screenshot(page, "school-create")
     page.goto(site.platform("/super-admin/schools/"))
     screenshot(page, "school-list")
+    page.goto(site.platform("/super-admin/schools/demo/"))
+    screenshot(page, "school-detail")
+    page.goto(site.platform("/super-admin/schools/demo/limits/"))
+    screenshot(page, "school-limits-form")
     page.goto(site.platform("/jobs/"))
     screenshot(page, "job-list")
     job_link = page.locator("table a").first
@@ -241,3 +245,64 @@ def test_screens_for_review(new_page, site, viewport):
     page.goto(site.platform("/super-admin/schools/new/"))
     screenshot(page, "school-create-ar")
     assert page.js_errors == []
+
+
+def test_owner_suspends_a_school_sees_it_closed_then_resumes_it(page, new_page, site, worker, in_database):
+    sign_in(page, site.platform("/login/"), *OWNER)
+    school_page = new_page()
+    try:
+        # the figures: counted by the worker in a job, then drawn on the overview
+        page.get_by_test_id("refresh-analytics").click()
+        expect(page).to_have_url(re.compile(r"/jobs/[0-9a-f-]{36}/$"))
+        expect(page.get_by_test_id("job-status")).to_have_text("Succeeded", timeout=60_000)
+        page.goto(site.platform("/super-admin/"))
+        expect(page.locator("#users-over-time")).to_have_attribute("style", re.compile("width"))
+        assert int(page.get_by_test_id("users-total").inner_text()) >= 2
+        screenshot(page, "platform-overview-figures")
+
+        page.goto(site.platform("/super-admin/schools/?q=kilima"))
+        page.get_by_role("link", name="Kilima Academy").click()
+        page.get_by_label("Reason").fill("Browser test: invoice unpaid")
+        page.get_by_test_id("suspend").click()
+        expect(page.get_by_test_id("suspended-alert")).to_contain_text("invoice unpaid")
+        expect(page.get_by_test_id("school-status")).to_have_text("Suspended")
+        screenshot(page, "school-detail-suspended")
+
+        response = school_page.goto(site.school("kilima", "/login/"))
+        assert response.status == 403
+        expect(school_page.get_by_role("heading", level=1)).to_have_text("This school's account is suspended")
+        expect(school_page.locator("body")).to_have_css("background-color", re.compile(r"rgb\((?!0, 0, 0)"))
+        screenshot(school_page, "school-suspended")
+
+        page.get_by_test_id("resume").click()
+        expect(page.get_by_test_id("school-status")).to_have_text("Active")
+        response = school_page.goto(site.school("kilima", "/login/"))
+        assert response.status == 200
+        expect(school_page.get_by_role("heading", level=1)).to_have_text("Kilima Academy")
+        assert page.js_errors == [] and school_page.js_errors == []
+    finally:  # the tests after this one need kilima open
+        in_database(lambda: Tenant.objects.filter(slug="kilima").update(
+            status=Tenant.Status.ACTIVE, suspended_at=None, suspension_reason=""))
+
+
+def test_owner_switches_a_module_off_with_the_limits_form(page, site, in_database):
+    sign_in(page, site.platform("/login/"), *OWNER)
+    page.goto(site.platform("/super-admin/schools/demo/limits/"))
+    try:
+        page.get_by_label("Students").fill("-3")
+        page.get_by_role("button", name="Save").click()
+        expect(page.locator("#id_limit_students-error")).to_be_visible()
+        expect(page.get_by_label("Students")).to_have_class(re.compile(r"\bis-invalid\b"))
+        screenshot(page, "school-limits-invalid")
+
+        page.get_by_label("Students").fill("800")
+        page.get_by_label("Learning (LMS)").uncheck()
+        page.get_by_role("button", name="Save").click()
+        expect(page.get_by_test_id("saved")).to_be_visible()
+        expect(page.get_by_label("Learning (LMS)")).not_to_be_checked()
+        screenshot(page, "school-limits")
+        school = in_database(lambda: Tenant.objects.get(slug="demo"))
+        assert (school.limit_students, school.disabled_modules) == (800, ["lms"])
+        assert page.js_errors == []
+    finally:
+        in_database(lambda: Tenant.objects.filter(slug="demo").update(limit_students=None, disabled_modules=[]))
