@@ -159,3 +159,9 @@ def test_the_list_query_count_is_bounded(admin_client, school_a, django_assert_m
 
     with django_assert_max_num_queries(12):
         assert admin_client.get("/settings/users/").status_code == 200
+
+
+def test_the_page_and_the_invitation_speak_kiswahili(admin_client, school_a):
+    page = admin_client.get("/settings/users/", HTTP_ACCEPT_LANGUAGE="sw").content.decode()
+
+    assert "Watumiaji na majukumu" in page and "Tuma mwaliko" in page
