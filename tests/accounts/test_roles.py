@@ -125,3 +125,13 @@ def test_sync_roles_command_refuses_an_unknown_schema(db):
 
     with pytest.raises(CommandError):
         call_command("sync_roles", "--schema", "no_such_school")
+
+
+def test_sync_roles_command_skips_a_school_row_without_a_schema(school_a, capsys):
+    from apps.platform.models import Tenant
+
+    Tenant.objects.create(schema_name="gone_school", slug="gone-school", name="Gone")
+
+    call_command("sync_roles")
+
+    assert "roles in sync" in capsys.readouterr().out

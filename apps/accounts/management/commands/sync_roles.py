@@ -29,8 +29,9 @@ class Command(BaseCommand):
                 raise CommandError(f"not a school schema: {', '.join(unknown) or get_public_schema_name()}")
         else:
             schemas = [settings.TENANT_BASE_SCHEMA] if schema_exists(settings.TENANT_BASE_SCHEMA) else []
-            schemas += list(Tenant.objects.exclude(schema_name=get_public_schema_name())
-                            .order_by("schema_name").values_list("schema_name", flat=True))
+            # every school with a schema (suspended ones too); a provisioning that failed left none
+            schemas += [name for name in Tenant.objects.exclude(schema_name=get_public_schema_name())
+                        .order_by("schema_name").values_list("schema_name", flat=True) if schema_exists(name)]
         changed = 0
         for name in schemas:
             with schema_context(name):
