@@ -11,6 +11,7 @@ from django_tenants.utils import schema_context
 
 from apps.accounts import invitations
 from apps.accounts.services import invitation_accept, invitation_resend, user_deactivate, user_invite
+from tests.accounts.signin import console_sign_in
 from tests.accounts.users_support import audit_actions
 
 NEW_PASSWORD = "kahawa-ya-asubuhi-7"
@@ -48,6 +49,8 @@ def test_invite_email_accept_then_sign_in(client, api_client, school_a, admin_a,
     token = api_client.post("/api/v1/auth/token/", {"username": "neema@alpha.test", "password": NEW_PASSWORD},
                             format="json", HTTP_HOST=school_a.primary_host)
     assert token.status_code == 200
+    signed_in = console_sign_in(client, school_a.primary_host, "neema@alpha.test", NEW_PASSWORD)
+    assert signed_in.status_code == 302 and signed_in.url == "/dashboard/"
     assert audit_actions(school_a, user) == ["user.invited", "user.invitation_accepted"]
 
 
