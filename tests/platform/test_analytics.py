@@ -137,3 +137,5 @@ def test_refresh_now_starts_a_job_with_progress(client, platform_owner, people, 
     finished = job_run(job_id=job.pk)  # what the worker does
     assert finished.status == Job.Status.SUCCEEDED and finished.progress == finished.total >= 3
     assert SchoolSnapshot.objects.filter(school=school_a).exists()
+    page = client.get(response.url).content.decode()
+    assert 'data-testid="job-result"' in page and 'href="/super-admin/"' in page
