@@ -8,8 +8,10 @@ from rest_framework.views import APIView
 
 # (name, URL name, what it is) — only those this host serves are listed
 ENDPOINTS = [
-    ("auth-token", "api:auth-token", "POST username/email + password: access and refresh tokens"),
+    ("auth-token", "api:auth-token", "POST username/email + password (+ otp): access and refresh tokens"),
     ("auth-token-refresh", "api:auth-token-refresh", "POST a refresh token: a new pair (rotation)"),
+    ("auth-otp-totp", "api:auth-otp-totp", "POST with an enrolment token: a TOTP secret for an authenticator app"),
+    ("auth-otp-totp-confirm", "api:auth-otp-totp-confirm", "POST a code with the enrolment token: ten backup codes"),
     ("me", "api:me", "the signed-in user, role and school"),
     ("jobs", "api:job-list", "background jobs you started (admins see all)"),
     ("users", "api:user-list", "the school's people: invite, roles, deactivate (school admins)"),
