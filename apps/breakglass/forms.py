@@ -12,4 +12,5 @@ class BreakGlassStartForm(forms.Form):
 
     def __init__(self, *args, people=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["acting_as"].choices = [(p.pk, f"{p.display_name} ({p.get_role_display()})") for p in people]
+        self.fields["acting_as"].choices = [
+            (p.pk, f"{p.get_full_name() or p.email} <{p.email}> · {p.get_role_display()}") for p in people]

@@ -54,11 +54,13 @@ def _public_rows() -> dict:
     from django.contrib.auth import get_user_model
     from django.contrib.sessions.models import Session
 
+    from apps.breakglass.models import BreakGlassSession
     from apps.jobs.models import Job
     from apps.platform.models import Tenant
 
+    # break-glass sessions first: they hold on to their school
     return {model: set(model.objects.values_list("pk", flat=True))
-            for model in (Tenant, Job, get_user_model(), Session)}
+            for model in (BreakGlassSession, Tenant, Job, get_user_model(), Session)}
 
 
 def _remove_rows_added_since(before: dict) -> None:
