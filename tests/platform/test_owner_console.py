@@ -298,3 +298,14 @@ def test_provisioning_records_school_created_in_the_public_log(platform_owner):
 
     [event] = [e for e in public_events("school.created") if e.object_id == str(school.pk)]
     assert event.actor_id == platform_owner.pk and event.detail["host"] == "mlimani.localhost"
+
+
+def test_django_admin_shows_but_does_not_change_what_the_console_audits(owner_client, school_a):
+    page = owner_client.get(f"/admin/platform/tenant/{school_a.pk}/change/")
+    owner_client.post(f"/admin/platform/tenant/{school_a.pk}/change/", {
+        "slug": "alpha", "name": school_a.name, "country": "TZ", "currency": "TZS", "status": "suspended",
+        "domains-TOTAL_FORMS": "0", "domains-INITIAL_FORMS": "0"})
+
+    assert page.status_code == 200 and owner_client.get("/admin/platform/schoolsnapshot/").status_code == 200
+    school_a.refresh_from_db()
+    assert school_a.status == Tenant.Status.ACTIVE
