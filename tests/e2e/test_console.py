@@ -244,6 +244,10 @@ def test_screens_for_review(new_page, site, viewport):
     screenshot(page, "job-ar")
     page.goto(site.platform("/super-admin/schools/new/"))
     screenshot(page, "school-create-ar")
+    page.goto(site.platform("/super-admin/"))
+    screenshot(page, "platform-overview-ar")
+    page.goto(site.platform("/super-admin/schools/demo/"))
+    screenshot(page, "school-detail-ar")
     assert page.js_errors == []
 
 
