@@ -118,13 +118,6 @@ MATRIX = {
     ("public", "platform:school-resume"): owner_page(method="post", allowed=302),
     ("public", "platform:school-plan"): owner_page(method="post", allowed=400),
     ("public", "platform:analytics-refresh"): owner_page(method="post", allowed=302),
-    ("public", "platform:school-detail"): owner_page(),
-    ("public", "platform:school-settings"): owner_page(),
-    # the owner's POSTs with nothing in them: refused without a reason or plan, or nothing to resume
-    ("public", "platform:school-suspend"): owner_page(method="post", allowed=400),
-    ("public", "platform:school-resume"): owner_page(method="post", allowed=302),
-    ("public", "platform:school-plan"): owner_page(method="post", allowed=400),
-    ("public", "platform:analytics-refresh"): owner_page(method="post", allowed=302),
     ("public", "accounts:login"): open_to_all("public") | {"signed_in_redirects": True},
     ("public", "accounts:logout"): not_checked("signing out is exercised in tests/accounts"),
     ("public", "accounts:account"): {"host": "public", "kind": "page", "method": "get",
@@ -158,9 +151,6 @@ MATRIX = {
     ("public", "api:job-detail"): not_checked("a job of one's own: tests/jobs/test_views.py"),
     ("public", "api:audit-event-list"): owner_api(),
     ("public", "api:platform-school-list"): owner_api(),
-    ("public", "api:platform-school-detail"): owner_api(),
-    ("public", "api:platform-school-suspend"): owner_api(method="post", allowed=400),  # no reason
-    ("public", "api:platform-school-resume"): owner_api(method="post", allowed=400),  # not suspended
     ("public", "api:platform-school-detail"): owner_api(),
     ("public", "api:platform-school-suspend"): owner_api(method="post", allowed=400),  # no reason
     ("public", "api:platform-school-resume"): owner_api(method="post", allowed=400),  # not suspended

@@ -209,13 +209,16 @@ def sign_in(page, url: str, email: str, password: str, totp_secret: str | None =
     page.goto(url)
     page.get_by_label(re.compile("email or username", re.I)).fill(email)
     page.get_by_label(re.compile("^password$", re.I)).fill(password)
-    page.get_by_role("button", name=re.compile("sign in", re.I)).click()
+    # the form posts and the browser navigates: wait for that page, not the one still showing
+    with page.expect_navigation():
+        page.get_by_role("button", name=re.compile("sign in", re.I)).click()
     page.wait_for_load_state()
     if "/account/two-factor/verify/" in page.url:
         from apps.platform.management.commands.seed_demo import DEMO_TOTP_SECRETS
 
         page.get_by_label("Authentication code").fill(totp_code(totp_secret or DEMO_TOTP_SECRETS[email], email))
-        page.get_by_role("button", name="Verify").click()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Verify").click()
         page.wait_for_load_state()
 
 
