@@ -13,6 +13,34 @@ REQUEST_ID_HEADER = "HTTP_X_REQUEST_ID"
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 
+class TrustedProxyMiddleware:
+    """Behind TRUSTED_PROXY_HOPS reverse proxies (nginx in docker/: 1), the client is the address
+    that many entries from the right of X-Forwarded-For: each proxy appends who connected to it,
+    so entries further left are whatever the client claimed and are ignored. Lockouts (axes) and
+    the audit log both read REMOTE_ADDR, so setting it here serves both."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.hops = int(getattr(settings, "TRUSTED_PROXY_HOPS", 0))
+
+    def __call__(self, request):
+        if self.hops:
+            chain = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+            if len(chain) >= self.hops and _looks_like_ip(chain[-self.hops]):
+                request.META["REMOTE_ADDR"] = chain[-self.hops]
+        return self.get_response(request)
+
+
+def _looks_like_ip(value: str) -> bool:
+    import ipaddress
+
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True
+
+
 class RequestIdMiddleware:
     """Take the proxy's X-Request-ID when it looks sane, else make one; echo it in the response."""
 

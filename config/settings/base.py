@@ -83,6 +83,7 @@ ROOT_URLCONF = "config.urls_tenant"
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 
 MIDDLEWARE = [
+    "apps.core.middleware.TrustedProxyMiddleware",
     "apps.core.middleware.RequestIdMiddleware",
     "apps.core.middleware.HealthCheckMiddleware",
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
@@ -337,6 +338,8 @@ CELERY_BEAT_SCHEDULE = {
 # --- observability ----------------------------------------------------------------------------
 
 SENTRY_DSN = env("SENTRY_DSN")
+# How many reverse proxies stand in front (0: clients connect directly, as in development).
+TRUSTED_PROXY_HOPS = int(env("TRUSTED_PROXY_HOPS", "0"))
 LOG_LEVEL = env("LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,

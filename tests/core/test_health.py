@@ -101,3 +101,33 @@ def test_every_response_carries_a_request_id(client, db):
 
     assert given["X-Request-ID"] == "req-1234567890"
     assert made["X-Request-ID"] != "bad id with spaces" and len(made["X-Request-ID"]) == 32
+
+
+def _remote_addr_seen(settings, hops, forwarded):
+    from django.test import RequestFactory
+
+    from apps.core.middleware import TrustedProxyMiddleware
+
+    settings.TRUSTED_PROXY_HOPS = hops
+    seen = {}
+    middleware = TrustedProxyMiddleware(lambda request: seen.setdefault("ip", request.META["REMOTE_ADDR"]))
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.2")
+    if forwarded is not None:
+        request.META["HTTP_X_FORWARDED_FOR"] = forwarded
+    middleware(request)
+    return seen["ip"]
+
+
+def test_behind_one_proxy_the_client_is_the_entry_it_appended(settings):
+    # the client claimed 6.6.6.6; nginx appended who really connected
+    assert _remote_addr_seen(settings, 1, "6.6.6.6, 41.59.10.20") == "41.59.10.20"
+
+
+def test_with_no_trusted_proxy_x_forwarded_for_is_ignored(settings):
+    assert _remote_addr_seen(settings, 0, "6.6.6.6") == "10.0.0.2"
+
+
+def test_a_short_or_garbled_chain_leaves_the_address_alone(settings):
+    assert _remote_addr_seen(settings, 2, "41.59.10.20") == "10.0.0.2"
+    assert _remote_addr_seen(settings, 1, "not-an-ip") == "10.0.0.2"
+    assert _remote_addr_seen(settings, 1, None) == "10.0.0.2"
