@@ -60,3 +60,18 @@ def lockout_reset(*, username: str, actor) -> int:
     removed = axes_reset(username=username)
     audit_record(action="user.lockout_reset", actor=actor, detail={"username": username})
     return removed
+
+
+def locked_usernames(usernames) -> set[str]:
+    """Which of these accounts are locked out right now (from any address), in one query."""
+    from axes.models import AccessAttempt
+    from django.conf import settings
+    from django.utils import timezone
+
+    names = [name.lower() for name in usernames]
+    if not names:
+        return set()
+    return set(AccessAttempt.objects.filter(
+        username__in=names, failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
+        attempt_time__gte=timezone.now() - settings.AXES_COOLOFF_TIME,
+    ).values_list("username", flat=True))

@@ -11,6 +11,7 @@ urlpatterns = [
     path("settings/users/<int:pk>/role/", views.user_role, name="user-role"),
     path("settings/users/<int:pk>/deactivate/", views.user_deactivate, name="user-deactivate"),
     path("settings/users/<int:pk>/reactivate/", views.user_reactivate, name="user-reactivate"),
+    path("settings/users/<int:pk>/unlock/", views.user_unlock, name="user-unlock"),
     path("settings/users/<int:pk>/resend/", views.user_resend_invitation, name="user-resend-invitation"),
     path("account/invitation/<str:token>/", views.invitation_accept, name="invitation-accept"),
 ]

@@ -17,6 +17,7 @@ from apps.accounts import services
 from apps.accounts.access import user_get_for_user
 from apps.accounts.decorators import role_required
 from apps.accounts.invitations import InvitationInvalid, invitation_user, school_base_url
+from apps.accounts.lockout import locked_usernames, lockout_reset
 from apps.accounts.roles import Role
 from apps.accounts.selectors import user_status, users_for_user
 from apps.accounts.users_forms import InvitationAcceptForm, UserFilterForm, UserInviteForm, UserRoleForm
@@ -25,8 +26,9 @@ PAGE_SIZE = 25
 TEMPLATE = "accounts/user_list.html"
 
 
-def _decorate(person):
+def _decorate(person, locked: set[str] | None = None):
     person.status = user_status(person)
+    person.is_locked = person.username.lower() in (locked if locked is not None else locked_usernames([person.username]))
     person.role_form = UserRoleForm(initial={"role": person.role}, prefix=f"u{person.pk}")
     return person
 
@@ -58,8 +60,9 @@ def user_list(request):
     people = users_for_user(user=request.user, search=data.get("q", ""), role=data.get("role", ""),
                             status=data.get("status", ""))
     page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    locked = locked_usernames([person.username for person in page])
     for person in page:
-        _decorate(person)
+        _decorate(person, locked)
     context = {"page": page, "filters": filters, "invite_form": UserInviteForm(),
                "query": request.GET.copy()}
     context["query"].pop("page", None)
@@ -114,6 +117,15 @@ def user_deactivate(request, pk):
     except ValidationError as error:
         return _refused(request, user, error)
     return _done(request, user, _("%(name)s was deactivated.") % {"name": user.display_name})
+
+
+@require_POST
+@role_required(Role.SCHOOL_ADMIN)
+def user_unlock(request, pk):
+    """Lift a sign-in lockout before its 15 minutes are up (audited as user.lockout_reset)."""
+    user = user_get_for_user(user=request.user, pk=pk)
+    lockout_reset(username=user.username, actor=request.user)
+    return _done(request, user, _("%(name)s can sign in again.") % {"name": user.display_name})
 
 
 @require_POST
