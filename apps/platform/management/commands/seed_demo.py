@@ -10,6 +10,7 @@ from django_tenants.utils import schema_context
 
 from apps.accounts.roles import Role
 from apps.accounts.services import user_create
+from apps.platform.analytics import school_stats_refresh
 from apps.platform.selectors import school_by_slug
 from apps.platform.services import school_provision
 
@@ -74,4 +75,7 @@ class Command(BaseCommand):
                         user_create(email=email, password=STAFF_PASSWORD, role=role, first_name=first, last_name=last)
                 for email in (spec["admin_email"], f"bursar@{spec['slug']}.school"):
                     demo_totp_device(email)
+        # the owner's overview reads aggregated figures; have them now rather than at the next hourly run
+        connection.set_schema_to_public()
+        school_stats_refresh()
         self.stdout.write(self.style.SUCCESS("demo data is in place"))
