@@ -203,3 +203,13 @@ def test_the_platform_has_its_own_log_for_the_owner(client, platform_owner):
         assert not AuditEvent.objects.filter(action="school.suspended").exists()
 
 
+
+
+def test_the_next_page_keeps_the_filters(admin_client, school_a):
+    with schema_context(school_a.schema_name):
+        for n in range(60):
+            audit_record(action="user.invited", detail={"n": n})
+
+    page = admin_client.get("/settings/audit/", {"action": "user."}).content.decode()
+
+    assert 'href="?action=user.&amp;page=2"' in page
