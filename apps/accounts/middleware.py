@@ -31,6 +31,22 @@ def otp_needed(request) -> bool:
     return request.session[HAS_DEVICE_SESSION_KEY]
 
 
+def carries_bearer_token(request) -> bool:
+    """Exactly what the JWT authenticator takes ("Bearer <token>"); any other Authorization header
+    leaves DRF to fall back to the session, which must then have passed the second factor."""
+    parts = request.META.get("HTTP_AUTHORIZATION", "").split()
+    return len(parts) == 2 and parts[0] == "Bearer"
+
+
+def session_owes_second_factor(request) -> bool:
+    """A signed-in session that still has to pass the second factor (break-glass sessions do not:
+    the platform owner passed it before entering)."""
+    user = getattr(request, "user", None)
+    if getattr(request, "break_glass", None) is not None:
+        return False
+    return bool(user is not None and user.is_authenticated and not user.is_verified() and otp_needed(request))
+
+
 def _open_paths() -> tuple[str, ...]:
     return (reverse("accounts:login"), reverse("accounts:logout"), reverse("accounts:otp-setup"),
             reverse("accounts:otp-verify"), "/i18n/", settings.STATIC_URL)
@@ -41,11 +57,7 @@ class OTPRequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        user = getattr(request, "user", None)
-        # a break-glass session: the platform owner passed the second factor before entering
-        if getattr(request, "break_glass", None) is not None:
-            return self.get_response(request)
-        if user is not None and user.is_authenticated and not user.is_verified() and otp_needed(request):
+        if session_owes_second_factor(request):
             refused = self._refuse(request)
             if refused is not None:
                 return refused
@@ -54,8 +66,8 @@ class OTPRequiredMiddleware:
     def _refuse(self, request):
         path = request.path_info
         if path.startswith("/api/"):
-            if path.startswith(OPEN_API_PREFIXES) or "HTTP_AUTHORIZATION" in request.META:
-                return None  # bearer tokens are checked by DRF; the session is not used for them
+            if path.startswith(OPEN_API_PREFIXES) or carries_bearer_token(request):
+                return None  # DRF checks the token (issued only after the second factor); no session is used
             return error_response(401, "otp_required",
                                   "Finish signing in with your authentication code before using the API.")
         if path.startswith(_open_paths()):

@@ -237,7 +237,7 @@ STORAGES = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "apps.accounts.api.authentication.TenantJWTAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "apps.accounts.api.authentication.OTPVerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "apps.core.api.pagination.EnvelopePagination",

@@ -9,10 +9,12 @@ from datetime import timedelta
 
 from django.db import connection
 from rest_framework import exceptions
+from rest_framework.authentication import SessionAuthentication
 from rest_framework_simplejwt.authentication import JWTAuthentication
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 from rest_framework_simplejwt.tokens import Token
 
+from apps.accounts.middleware import session_owes_second_factor
 from apps.core.logging import bind_context
 
 TENANT_CLAIM = "tenant"
@@ -68,3 +70,20 @@ class EnrolmentTokenAuthentication(JWTAuthentication):
                                 "code": "token_not_valid", "reason": str(error)}) from None
         token_tenant_check(token)
         return token
+
+
+class OTPVerifiedSessionAuthentication(SessionAuthentication):
+    """Session authentication for the API, for sessions that have passed the second factor when
+    their user needs one: a second lock behind OTPRequiredMiddleware, should a request reach DRF
+    with a session that still owes it."""
+
+    def authenticate(self, request):
+        result = super().authenticate(request)
+        if result is not None and session_owes_second_factor(request._request):
+            raise OTPRequiredForSession()
+        return result
+
+
+class OTPRequiredForSession(exceptions.AuthenticationFailed):
+    default_code = "otp_required"
+    default_detail = "Finish signing in with your authentication code before using the API."
