@@ -21,9 +21,14 @@ class Module:
 
 
 MODULES: dict[str, Module] = {module.key: module for module in [
-    Module("academics", _("Academics"), ("/school/", "/api/v1/academics/")),
+    Module("academics", _("Academics"), (
+        "/school/", "/api/v1/academics/", "/api/v1/students/", "/api/v1/guardians/", "/api/v1/classes/",
+        "/api/v1/streams/", "/api/v1/subjects/", "/api/v1/teaching-assignments/", "/api/v1/academic-years/",
+        "/api/v1/terms/")),
     Module("attendance", _("Attendance"), ("/attendance/", "/api/v1/attendance/")),
-    Module("results", _("Results"), ("/results/", "/api/v1/results/")),
+    Module("results", _("Results"), (
+        "/results/", "/api/v1/results/", "/api/v1/assessments/", "/api/v1/marks/", "/api/v1/report-cards/",
+        "/api/v1/grading-schemes/", "/api/v1/mark-flags/")),
     Module("finance", _("Finance"), ("/finance/", "/api/v1/finance/")),
     Module("accounting", _("Accounting"), ("/accounting/", "/api/v1/accounting/")),
     Module("hr", _("Staff and payroll"), ("/team/", "/api/v1/hr/")),

@@ -65,6 +65,10 @@ TENANT_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
+    "apps.academics",
+    "apps.attendance",
+    "apps.results",
+    "apps.communication",
 ]
 
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
