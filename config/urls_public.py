@@ -13,6 +13,7 @@ urlpatterns = [
     path("super-admin/audit/", include("apps.audit.urls")),
     path("super-admin/break-glass/", include("apps.breakglass.urls_public")),
     path("admin/", admin.site.urls),
+    path("verify/", include("apps.results.urls_public")),
     *shared_patterns(urlconf=__name__, api_patterns=[
         path("", include("apps.accounts.api.urls")),
         path("", include("apps.jobs.api.urls")),

@@ -9,6 +9,8 @@ that those roles may open; `school_api(roles)` an API endpoint there; `owner_pag
 """
 
 import fnmatch
+import importlib
+import pathlib
 import uuid
 
 import pytest
@@ -17,52 +19,10 @@ from django_tenants.utils import schema_context
 
 from tests.conftest import console_login, tokens_in
 from tests.factories import UserFactory
+from tests.permission_helpers import (  # noqa: F401  (the shorthands rows are written in)
+    EVERY_SCHOOL_ROLE, FORBIDDEN, NO_TOKEN, PUBLIC_ACTORS, SCHOOL_ACTORS, SCHOOL_ROLES, SIGN_IN, not_checked,
+    open_to_all, owner_api, owner_page, school_api, school_page, signed_in_page)
 
-SCHOOL_ROLES = ["school_admin", "teacher", "accountant", "parent", "student", "staff"]
-SCHOOL_ACTORS = ["anonymous", *SCHOOL_ROLES, "other_school", "owner"]
-PUBLIC_ACTORS = ["anonymous", "owner", "platform_staff", "school_admin"]
-
-SIGN_IN = 302  # console pages send strangers to the sign-in page
-NO_TOKEN = 401
-FORBIDDEN = 403
-
-
-def school_page(*roles, method="get", allowed=200):
-    """A console page on a school's host. Another school's or the platform's session does not
-    exist on this host, so those are strangers (sent to sign in)."""
-    outcome = {"anonymous": SIGN_IN, "other_school": SIGN_IN, "owner": SIGN_IN}
-    outcome.update({role: allowed if role in roles else FORBIDDEN for role in SCHOOL_ROLES})
-    return {"host": "school", "kind": "page", "method": method, "expect": outcome}
-
-
-def school_api(*roles, method="get", allowed=200):
-    """An API endpoint on a school's host. A token from another school, or the platform's, is 401."""
-    outcome = {"anonymous": NO_TOKEN, "other_school": NO_TOKEN, "owner": NO_TOKEN}
-    outcome.update({role: allowed if role in roles else FORBIDDEN for role in SCHOOL_ROLES})
-    return {"host": "school", "kind": "api", "method": method, "expect": outcome}
-
-
-def owner_page(method="get", allowed=200):
-    return {"host": "public", "kind": "page", "method": method,
-            "expect": {"anonymous": SIGN_IN, "owner": allowed, "platform_staff": FORBIDDEN, "school_admin": SIGN_IN}}
-
-
-def owner_api(method="get", allowed=200):
-    return {"host": "public", "kind": "api", "method": method,
-            "expect": {"anonymous": NO_TOKEN, "owner": allowed, "platform_staff": FORBIDDEN, "school_admin": NO_TOKEN}}
-
-
-def open_to_all(host, kind="page", status=200, method="get"):
-    actors = SCHOOL_ACTORS if host == "school" else PUBLIC_ACTORS
-    return {"host": host, "kind": kind, "method": method, "expect": {actor: status for actor in actors}}
-
-
-def not_checked(reason):
-    """A row that exists (so the URL is accounted for) but is exercised elsewhere, with why."""
-    return {"skip": reason}
-
-
-EVERY_SCHOOL_ROLE = SCHOOL_ROLES
 
 # (URL conf, URL name or wildcard) → row. "school" is config.urls_tenant, "public" config.urls_public.
 MATRIX = {
@@ -159,14 +119,6 @@ MATRIX = {
 }
 
 
-def signed_in_page(host, allowed=200):
-    """A page for anyone signed in on this host (their own account, password, devices)."""
-    if host == "school":
-        return school_page(*EVERY_SCHOOL_ROLE, allowed=allowed)
-    return {"host": "public", "kind": "page", "method": "get",
-            "expect": {"anonymous": SIGN_IN, "owner": allowed, "platform_staff": allowed, "school_admin": SIGN_IN}}
-
-
 # Sign-in and account pages (allauth and the second factor) are the same on both hosts.
 for _host in ("school", "public"):
     MATRIX.update({
@@ -194,9 +146,19 @@ for _host in ("school", "public"):
         (_host, "api:auth-otp-totp-confirm"): not_checked("enrolment-token flow: tests/accounts/test_signin_*"),
     })
 
+# Each domain area keeps its rows (and sample values for its URL parameters) in
+# tests/permission_rows/<area>.py: ROWS = {(host, name): row}, KWARGS = {"param": value}.
+AREA_KWARGS = {}
+for _area in sorted(pathlib.Path(__file__).parent.joinpath("permission_rows").glob("[!_]*.py")):
+    _module = importlib.import_module(f"tests.permission_rows.{_area.stem}")
+    _clash = set(MATRIX) & set(_module.ROWS)
+    assert not _clash, f"rows declared twice: {_clash}"
+    MATRIX.update(_module.ROWS)
+    AREA_KWARGS.update(getattr(_module, "KWARGS", {}))
+
 URLCONFS = {"school": "config.urls_tenant", "public": "config.urls_public"}
 SAMPLE_KWARGS = {"pk": uuid.UUID(int=1), "slug": "alpha", "token": "x", "object_id": "1", "app_label": "auth",
-                 "id": 1, "key": "x", "uidb36": "x", "user_pk": 1}
+                 "id": 1, "key": "x", "uidb36": "x", "user_pk": 1, **AREA_KWARGS}
 
 
 def named_urls(urlconf: str) -> dict[str, str]:

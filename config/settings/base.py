@@ -34,6 +34,7 @@ SHARED_APPS = [
     "apps.jobs",
     "apps.dashboards",
     "apps.breakglass",
+    "apps.portals",
     "rest_framework",
     "rest_framework_simplejwt.token_blacklist",
     "allauth",

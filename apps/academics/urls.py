@@ -1,0 +1,4 @@
+"""The school's structure and people (/school/)."""
+
+app_name = "academics"
+urlpatterns = []

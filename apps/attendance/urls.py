@@ -1,0 +1,4 @@
+"""Registers and attendance reports (/attendance/)."""
+
+app_name = "attendance"
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""The communication API (in the `api` namespace, under /api/v1/)."""
+
+urlpatterns = []

@@ -1,0 +1,4 @@
+"""Notices and messages (/communication/)."""
+
+app_name = "communication"
+urlpatterns = []

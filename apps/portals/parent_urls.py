@@ -1,0 +1,4 @@
+"""The parent portal (/parent/)."""
+
+app_name = "parent"
+urlpatterns = []

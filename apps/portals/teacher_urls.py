@@ -1,0 +1,4 @@
+"""The teacher's workspace (/teacher/)."""
+
+app_name = "teacher"
+urlpatterns = []

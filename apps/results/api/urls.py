@@ -1,0 +1,3 @@
+"""The results API (in the `api` namespace, under /api/v1/)."""
+
+urlpatterns = []
