@@ -17,7 +17,8 @@ class User(AbstractUser):
     class Meta:
         ordering = ["username"]
         constraints = [
-            models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
+            # a guardian known only by phone has no email: blanks do not clash
+            models.UniqueConstraint(Lower("email"), condition=~models.Q(email=""), name="accounts_user_email_ci_unique"),
         ]
 
     def __str__(self):
