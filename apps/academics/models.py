@@ -281,3 +281,47 @@ class StudentGuardian(models.Model):
             models.UniqueConstraint(fields=["student"], condition=Q(is_primary=True),
                                     name="academics_one_primary_guardian"),
         ]
+
+
+class StudentImport(models.Model):
+    """An uploaded student list between its preview and its confirmation: the rows exactly as they
+    were read and checked then (the file is never read again), and, once confirmed, what was made."""
+
+    class Status(models.TextChoices):
+        PREVIEW = "preview", _("Waiting for confirmation")
+        RUNNING = "running", _("Importing")
+        DONE = "done", _("Imported")
+        FAILED = "failed", _("Failed")
+
+    file_name = models.CharField(max_length=200)
+    # [{"line": 2, "values": {...as written}, "clean": {...checked}, "errors": {"field": ["why"]}}, ...]
+    rows = models.JSONField(default=list)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PREVIEW)
+    job = models.ForeignKey("jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    result = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.file_name
+
+
+class Promotion(models.Model):
+    """A year-end promotion into `target_year`: one per target year, written by the promotion job."""
+
+    target_year = models.OneToOneField(AcademicYear, on_delete=models.PROTECT, related_name="promotion")
+    job = models.ForeignKey("jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    promoted = models.PositiveIntegerField(default=0)
+    graduated = models.PositiveIntegerField(default=0)
+    kept = models.PositiveIntegerField(default=0)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return str(self.target_year)
