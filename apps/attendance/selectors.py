@@ -145,3 +145,19 @@ def chronic_absentees(rows: list[dict], *, threshold: float = 90.0) -> list[dict
     """Those of `student_rates` rows with a rate below the threshold (lowest first)."""
     low = [row for row in rows if row["rate"] is not None and row["rate"] < threshold]
     return sorted(low, key=lambda row: row["rate"])
+
+
+def report_students_for_user(*, user) -> QuerySet[Student]:
+    """Students whose attendance the user may read in the console: an admin all, a teacher those of
+    her streams, nobody else (parents read their children's through the portal and API)."""
+    if user.role not in (Role.SCHOOL_ADMIN, Role.TEACHER):
+        return Student.objects.none()
+    return students_for_user(user=user)
+
+
+def mark_students_for_user(*, user) -> QuerySet[Student]:
+    """Students whose marks the user may read through the API: admin all, teachers theirs, parents
+    their children."""
+    if user.role not in (Role.SCHOOL_ADMIN, Role.TEACHER, Role.PARENT):
+        return Student.objects.none()
+    return students_for_user(user=user)
