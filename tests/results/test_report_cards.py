@@ -1,0 +1,125 @@
+"""Report cards: what a card shows, the rendering job, verification on the platform host, and who may
+download which card (another school's cards stay out of reach)."""
+
+import hashlib
+
+import pytest
+from django.utils import timezone
+
+from apps.results import report_cards as rc
+from apps.results.models import ReportCard, TermResult
+from tests.academics.factories import StreamFactory, TermFactory
+from tests.results.test_report_cards_data import stream_make
+from tests.support import ARTIFACTS
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+@pytest.fixture
+def stream_results(in_school_a):
+    term = TermFactory()
+    stream = StreamFactory()
+    students, results = stream_make(term=term, stream=stream, size=4)
+    return term, stream, students, results
+
+
+def test_a_card_shows_the_school_student_subjects_positions_attendance_and_qr(stream_results):
+    term, stream, students, results = stream_results
+    top = TermResult.objects.select_related("student", "stream__school_class", "scheme").get(
+        term=term, position_in_stream=1)
+    renderer = rc.ReportCardRenderer(term=term)
+    [data] = rc.cards_data(term=term, results=[top])
+    data.code = rc.verification_code_new(school_slug="school-a")
+    data.url = rc.verification_url(data.code)
+    html = renderer.html(data)
+    assert top.student.full_name in html and top.student.admission_number in html
+    assert "Basic Mathematics" in html and "1 of 4" in html and "<svg" in html and data.url in html
+    assert "Attendance rate" in html and "Grading key" in html
+    pdf = renderer.pdf(data)
+    assert pdf.startswith(b"%PDF")
+    (ARTIFACTS / "report-card.pdf").parent.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "report-card.pdf").write_bytes(pdf)
+    (ARTIFACTS / "report-card.html").write_text(html.replace("</head>", f"<style>{renderer.css_text}</style></head>"))
+    from weasyprint import HTML
+
+    document = HTML(string=html, base_url=str(rc.FONTS_DIR)).render(stylesheets=[renderer.css],
+                                                                     font_config=renderer.font_config)
+    assert len(document.pages) == 1, "a report card fits on one A4 page"
+
+
+def _generate(term, stream, admin):
+    from apps.jobs.services import job_run
+
+    job = rc.report_cards_generate(term=term, stream=stream, actor=admin)
+    return job_run(job_id=job.pk)
+
+
+def test_the_job_stores_every_card_with_its_hash_and_reports_progress(stream_results, admin_a, media):
+    term, stream, students, results = stream_results
+    job = _generate(term, stream, admin_a)
+    assert job.status == "succeeded", job.error
+    assert job.result["ready"] == 4 and job.result["failed"] == 0
+    assert job.progress == job.total == 4
+    cards = list(ReportCard.objects.filter(term=term).select_related("student"))
+    assert len(cards) == 4
+    for card in cards:
+        assert card.status == "ready" and card.job_id == job.pk and card.generated_at
+        assert card.verification_code.startswith("school-a-") or card.verification_code.split("-")[0]
+        assert card.file.name.startswith("report-cards/2026-term-1/form-1a/")
+        stored = media / connection_schema() / card.file.name
+        data = stored.read_bytes()
+        assert data.startswith(b"%PDF") and hashlib.sha256(data).hexdigest() == card.sha256
+    # generating again keeps each card's code (printed cards keep verifying) and replaces the file
+    codes = {c.pk: c.verification_code for c in cards}
+    again = _generate(term, stream, admin_a)
+    assert again.status == "succeeded"
+    assert {c.pk: c.verification_code for c in ReportCard.objects.filter(term=term)} == codes
+    assert len(list((media / connection_schema()).rglob("*.pdf"))) == 4
+
+
+def connection_schema():
+    from django.db import connection
+
+    return connection.schema_name
+
+
+def test_one_card_failing_does_not_stop_the_others(stream_results, media):
+    term, stream, students, results = stream_results
+    renderer = rc.ReportCardRenderer(term=term)
+    victim = students[1]
+
+    def render(data):
+        if data.student.pk == victim.pk:
+            raise ValueError("the logo could not be read")
+        return renderer.pdf(data)
+
+    outcome = rc.report_cards_render(term=term, stream=stream, renderer=renderer, render=render)
+    assert outcome == {"ready": 3, "failed": 1, "total": 4}
+    failed = ReportCard.objects.get(term=term, student=victim)
+    assert failed.status == "failed" and "logo" in failed.error and not failed.file
+    assert ReportCard.objects.filter(term=term, status="ready").count() == 3
+
+
+def test_generating_is_refused_without_computed_results(in_school_a, admin_a):
+    from django.core.exceptions import ValidationError
+
+    from apps.jobs.models import Job
+
+    term = TermFactory()
+    stream = StreamFactory()
+    with pytest.raises(ValidationError) as error:
+        rc.report_cards_generate(term=term, stream=stream, actor=admin_a)
+    assert "compute the term's results first" in " ".join(error.value.messages)
+    assert not Job.objects.filter(kind="results.report_cards").exists()
+
+
+def test_verification_codes_name_the_school_and_nothing_else():
+    code = rc.verification_code_new(school_slug="st-mary-s")
+    assert rc.verification_code_school_slug(code) == "st-mary-s"
+    assert len(code) <= 64 and code.count("-") == 3
+    assert rc.verification_code_school_slug("nonsense") is None
+    assert rc.verification_code_school_slug("-" + "x" * 20) is None
