@@ -1,0 +1,31 @@
+"""Factories and helpers for assessments, marks and grading schemes (results computation tests).
+They write in whatever schema the connection is in."""
+
+from decimal import Decimal
+
+import factory
+
+from apps.results import models
+from tests.academics.factories import TermFactory
+
+
+class AssessmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Assessment
+
+    term = factory.SubFactory(TermFactory)
+    name = factory.Sequence(lambda n: f"Assessment {n}")
+    kind = "exam"
+    weight = Decimal("100")
+    max_mark = Decimal("100")
+    order = factory.Sequence(lambda n: n)
+
+
+def mark(assessment, student, subject, score=None, *, absent=False) -> models.Mark:
+    """A mark row written directly (the marks service and its history are someone else's concern)."""
+    return models.Mark.objects.create(assessment=assessment, student=student, subject=subject,
+                                      score=None if score is None else Decimal(str(score)), is_absent=absent)
+
+
+def preset(code: str) -> models.GradingScheme:
+    return models.GradingScheme.objects.prefetch_related("bands", "divisions").get(code=code, is_current=True)
