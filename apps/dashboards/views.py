@@ -1,7 +1,9 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
-from apps.dashboards.selectors import school_summary
+from apps.accounts.roles import Role
+from apps.dashboards.selectors import school_admin_widgets, school_summary, teacher_widgets
 
 
 def root(request):
@@ -10,4 +12,10 @@ def root(request):
 
 @login_required
 def home(request):
-    return render(request, "dashboards/home.html", {"summary": school_summary(school=request.tenant)})
+    context = {"summary": school_summary(school=request.tenant)}
+    today = timezone.localdate()
+    if request.user.role == Role.SCHOOL_ADMIN:
+        context["admin"] = school_admin_widgets(school=request.tenant, date=today)
+    elif request.user.role == Role.TEACHER:
+        context["teacher"] = teacher_widgets(user=request.user, school=request.tenant, date=today)
+    return render(request, "dashboards/home.html", context)
