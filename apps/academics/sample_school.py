@@ -18,12 +18,14 @@ import io
 import random
 import time
 from collections import defaultdict
+from contextlib import contextmanager
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import connection, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from apps.academics.models import (
@@ -151,6 +153,45 @@ def _copy(table: str, columns: list[str], lines) -> int:
                     buffer = io.StringIO()
             copy.write(buffer.getvalue())
     return count
+
+
+@contextmanager
+def _bulk_load(tables: list[str], *, enabled: bool = True):
+    """Inside a transaction, while loading many rows into `tables`: drop their foreign keys, unique
+    constraints and secondary indexes, and put them back afterwards. PostgreSQL then checks and builds
+    each in one pass instead of row by row (a deferred foreign key check per row at commit is what
+    costs most). The primary keys stay; a failure rolls everything back, the constraints included."""
+    if not enabled:
+        yield
+        return
+    saved = []
+    with connection.cursor() as cursor:
+        # deferred checks still pending (rows written earlier in this transaction) would forbid the
+        # ALTERs: run them now, and check row by row until the end of the load
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        for table in tables:
+            cursor.execute(
+                "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                "WHERE conrelid = %s::regclass AND contype IN ('f', 'u') ORDER BY contype DESC, conname", [table])
+            constraints = cursor.fetchall()
+            cursor.execute(
+                "SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+                "WHERE i.indrelid = %s::regclass AND NOT i.indisprimary "
+                "AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)", [table])
+            indexes = cursor.fetchall()
+            for name, _definition in constraints:
+                cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+            for name, _definition in indexes:
+                cursor.execute(f'DROP INDEX "{name}"')
+            saved.append((table, constraints, indexes))
+    yield
+    with connection.cursor() as cursor:
+        for table, constraints, indexes in saved:
+            for _name, definition in indexes:
+                cursor.execute(definition)
+            for name, definition in reversed(constraints):  # unique ones first, then foreign keys
+                cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # Django's foreign keys are initially deferred
 
 
 def _traits(seed: int, admission_number: str) -> tuple[float, float, bool]:
@@ -520,13 +561,29 @@ def _marks(*, term: Term, assessments: list[Assessment], students: list[tuple], 
     return written
 
 
+def _rows_to_write(*, terms: list[Term], streams: list[Stream], students: int, subjects: int, assessments,
+                   today: datetime.date, limit: int | None) -> int:
+    """About how many attendance marks and marks a run would write (what is missing)."""
+    rows, per_stream = 0, students / max(len(streams), 1)
+    for term in terms:
+        have = Register.objects.filter(term=term, stream__in=streams, period__isnull=True).count()
+        missing_registers = len(school_days(term, until=today, limit=limit)) * len(streams) - have
+        rows += max(missing_registers, 0) * per_stream
+        if term.starts_on <= today and assessments:
+            done = Assessment.objects.filter(term=term, name__in=[spec[0] for spec in assessments]).filter(
+                Exists(Mark.objects.filter(assessment=OuterRef("pk")))).count()
+            rows += (len(assessments) - done) * students * subjects
+    return int(rows)
+
+
 # --- the whole school -----------------------------------------------------------------------------
 
 def sample_school_generate(*, students: int = 600, forms: int = 4, streams_per_form: int = 3, subjects: int = 12,
                            teachers: int = 30, terms: int = 1, assessments=DEFAULT_ASSESSMENTS,
                            attendance_days: int | None = None, marks: bool = True, seed: int = 42,
                            year: int | None = None, password: str | None = None,
-                           today: datetime.date | None = None, check_limits: bool = True) -> dict:
+                           today: datetime.date | None = None, check_limits: bool = True,
+                           bulk_load: bool | None = None) -> dict:
     """Generate (or complete) a school year in the current school's schema and return what was added.
 
     - `terms`: how many terms get registers and marks (1 or 2 on the two-term calendar, Jan-Jun and
@@ -538,6 +595,8 @@ def sample_school_generate(*, students: int = 600, forms: int = 4, streams_per_f
     - Idempotent: students are generated only when the generated streams are empty; registers only
       for days without one; marks only for assessments without any. A second run adds nothing.
     - No MarkChange history and no audit events for what is generated (see the module's doc).
+    - `bulk_load`: drop and rebuild the attendance and marks tables' foreign keys and indexes around
+      the load (None: when it writes 50,000 rows or more); it locks those tables until the commit.
     """
     if not 1 <= forms <= 6 or not 1 <= streams_per_form <= 10 or not 1 <= subjects <= len(SUBJECTS):
         raise ValueError("forms 1-6, streams_per_form 1-10 and subjects 1-12, please")
@@ -555,6 +614,13 @@ def sample_school_generate(*, students: int = 600, forms: int = 4, streams_per_f
     school = _current_school()
     slug = school.slug if school is not None else "sample"
     counts: dict = {"year": str(year)}
+    timings: dict[str, float] = defaultdict(float)
+    mark_time = [time.perf_counter()]
+
+    def lap(name: str) -> None:
+        now = time.perf_counter()
+        timings[name] += round(now - mark_time[0], 2)
+        mark_time[0] = now
     with transaction.atomic():
         _profile(school)
         academic_year, term_rows = _year_and_terms(year=year, terms=terms, today=today)
@@ -571,6 +637,7 @@ def sample_school_generate(*, students: int = 600, forms: int = 4, streams_per_f
 
                 limits.check(school, "students", adding=students)
             counts.update(_students(school=school, streams=streams, count=students, year=year, seed=seed, rng=rng))
+        lap("structure and people")
 
         # the roll: active students of the generated streams, with their lasting traits
         roll = defaultdict(list)
@@ -603,20 +670,29 @@ def sample_school_generate(*, students: int = 600, forms: int = 4, streams_per_f
         for code in {code for rows in subjects_by_class.values() for _, code in rows} - difficulty.keys():
             difficulty[code] = 0.0
 
+        lap("roll and traits")
         counts.update(terms=len(term_rows), registers=0, attendance_marks=0, assessments=0, marks=0)
-        for term in term_rows[:terms]:
-            term_assessments = _assessments(term, assessments)
-            registers, attendance = _attendance(term=term, streams=streams, roll=roll, traits=traits, today=today,
-                                                limit=attendance_days, seed=seed)
-            counts["registers"] += registers
-            counts["attendance_marks"] += attendance
-            if term.ends_on < today and term.attendance_frozen_through is None and registers:
-                term.attendance_frozen_through = term.ends_on
-                term.save(update_fields=["attendance_frozen_through"])
-            if marks and term.starts_on <= today:
-                counts["marks"] += _marks(term=term, assessments=term_assessments, students=student_rows,
-                                          subjects_by_class=subjects_by_class, teacher_of=teacher_of,
-                                          traits=traits, difficulty=difficulty, liking=liking, seed=seed)
+        if bulk_load is None:  # worth it from a few tens of thousands of new rows
+            bulk_load = _rows_to_write(terms=term_rows[:terms], streams=streams, students=len(student_rows),
+                                       subjects=subjects, assessments=assessments if marks else (),
+                                       today=today, limit=attendance_days) >= 50_000
+        with _bulk_load([AttendanceMark._meta.db_table, Mark._meta.db_table], enabled=bulk_load):
+            for term in term_rows[:terms]:
+                term_assessments = _assessments(term, assessments)
+                registers, attendance = _attendance(term=term, streams=streams, roll=roll, traits=traits,
+                                                    today=today, limit=attendance_days, seed=seed)
+                counts["registers"] += registers
+                counts["attendance_marks"] += attendance
+                lap("registers and attendance")
+                if term.ends_on < today and term.attendance_frozen_through is None and registers:
+                    term.attendance_frozen_through = term.ends_on
+                    term.save(update_fields=["attendance_frozen_through"])
+                if marks and term.starts_on <= today:
+                    counts["marks"] += _marks(term=term, assessments=term_assessments, students=student_rows,
+                                              subjects_by_class=subjects_by_class, teacher_of=teacher_of,
+                                              traits=traits, difficulty=difficulty, liking=liking, seed=seed)
+                    lap("marks")
+        lap("constraints and indexes")
         for term in term_rows[terms:]:
             _assessments(term, assessments)
         counts["assessments"] = Assessment.objects.filter(term__in=term_rows).count()
@@ -624,5 +700,8 @@ def sample_school_generate(*, students: int = 600, forms: int = 4, streams_per_f
             with connection.cursor() as cursor:
                 cursor.execute(f"ANALYZE {Mark._meta.db_table}, {AttendanceMark._meta.db_table}, "
                                f"{Register._meta.db_table}, {Student._meta.db_table}")
+        lap("analyze")
+    lap("commit")
     counts["seconds"] = round(time.perf_counter() - started, 2)
+    counts["timings"] = {name: round(value, 2) for name, value in timings.items()}
     return counts

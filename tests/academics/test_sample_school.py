@@ -92,3 +92,29 @@ def test_nothing_appears_in_another_school(school_a, school_b):
     with schema_context(school_b.schema_name):
         assert _snapshot() == before
         assert not Student.objects.exists()
+
+
+def _constraints_and_indexes() -> set:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                       "WHERE conrelid IN ('results_mark'::regclass, 'attendance_attendancemark'::regclass) "
+                       "UNION SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() "
+                       "AND tablename IN ('results_mark', 'attendance_attendancemark')")
+        return set(cursor.fetchall())
+
+
+def test_a_bulk_load_puts_every_constraint_and_index_back(in_school_a):
+    before = _constraints_and_indexes()
+
+    counts = sample_school_generate(**SMALL, bulk_load=True)
+
+    assert counts["marks"] and counts["attendance_marks"]
+    assert _constraints_and_indexes() == before
+    # and they hold: a second mark for the same student, subject and assessment is refused
+    from django.db import IntegrityError, transaction
+
+    mark = Mark.objects.first()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Mark.objects.create(assessment=mark.assessment, student=mark.student, subject=mark.subject, score=1)
