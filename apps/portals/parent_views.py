@@ -86,7 +86,7 @@ def results(request):
 @role_required(Role.PARENT)
 def report_cards(request):
     children, child = _children_and_child(request)
-    cards = list(selectors.published_report_cards(student=child)) if child is not None else []
+    cards = list(selectors.published_report_cards(user=request.user, student=child)) if child is not None else []
     return render(request, "portals/parent_report_cards.html", _context(children, child, cards=cards))
 
 

@@ -14,6 +14,7 @@ from apps.accounts.roles import Role
 from apps.attendance.models import AttendanceMark, Register
 from apps.attendance.selectors import attendance_rate
 from apps.results.models import Assessment, Mark, ReportCard, SubjectResult, TermResult
+from apps.results.report_cards import report_cards_for_user
 
 ATTENDANCE_STATUSES = ("present", "absent", "late", "excused")
 
@@ -172,11 +173,12 @@ def term_result(*, student, term: Term) -> TermResult | None:
     return TermResult.objects.filter(student=student, term=term).first()
 
 
-def published_report_cards(*, student):
-    """A child's report cards that a parent may download: ready, and of a published term."""
-    return (ReportCard.objects.filter(student=student, status=ReportCard.Status.READY,
-                                      term__results_published_at__isnull=False)
-            .select_related("term__year").order_by("-term__year__starts_on", "-term__number"))
+def published_report_cards(*, user, student):
+    """A child's report cards his parent may download: ready, with their file, of a published term
+    (apps.results.report_cards decides who may see which card; this keeps the child's)."""
+    return (report_cards_for_user(user=user).filter(student=student, status=ReportCard.Status.READY,
+                                                    term__results_published_at__isnull=False)
+            .exclude(file="").order_by("-term__year__starts_on", "-term__number"))
 
 
 # --- the parent ------------------------------------------------------------------------------------

@@ -100,6 +100,7 @@ def publish(term):
 def report_card(*, term, student, status="ready"):
     return ReportCard.objects.create(term=term, student=student, status=status,
                                      verification_code=f"code-{term.pk}-{student.pk}-{status}",
+                                     file=f"report-cards/{term.pk}-{student.pk}.pdf" if status == "ready" else "",
                                      generated_at=timezone.now())
 
 
