@@ -185,11 +185,12 @@ def _colour_shades(hex_colour: str) -> dict:
 class ReportCardRenderer:
     """Renders the cards of one school and term; build one per job and reuse it for every card."""
 
-    def __init__(self, *, term: Term, profile: SchoolProfile | None = None):
+    def __init__(self, *, term: Term, profile: SchoolProfile | None = None, full_fonts: bool = True):
         from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
 
         self.term = term
+        self.full_fonts = full_fonts  # False only to measure subsetting (benchmarks/report_cards.py)
         self.profile = profile or school_profile()
         self.font_config = FontConfiguration()
         self.image_cache: dict = {}
@@ -233,7 +234,7 @@ class ReportCardRenderer:
         from weasyprint import HTML
 
         return HTML(string=self.html(card), base_url=str(FONTS_DIR)).write_pdf(
-            stylesheets=[self.css], font_config=self.font_config, full_fonts=True,
+            stylesheets=[self.css], font_config=self.font_config, full_fonts=self.full_fonts,
             cache=self.image_cache, uncompressed_pdf=False)
 
 

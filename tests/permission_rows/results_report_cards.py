@@ -15,3 +15,9 @@ ROWS = {
     ("public", "verify:report-card-verify"): open_to_all("public", status=404),
 }
 KWARGS = {"code": "nosuchschool-AAAAAAAAAAAAAAAAAAAA"}
+ROWS.update({
+    ("school", "api:report-card-list"): school_api("school_admin", "teacher", "parent"),
+    # an empty request: which term and stream is missing
+    ("school", "api:report-card-generate"): school_api("school_admin", method="post", allowed=400),
+    ("school", "api:report-card-download"): not_checked("a real card: tests/results/test_report_cards_access.py"),
+})
