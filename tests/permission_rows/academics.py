@@ -38,8 +38,26 @@ ROWS = {
     ("school", "academics:guardian-edit"): not_checked(_OBJECT),
     ("school", "academics:guardian-student-link"): not_checked(_OBJECT),
     ("school", "academics:guardian-invite"): not_checked(_OBJECT),
+    # the API: lists scoped by role (tests/academics/test_api.py checks who sees which rows)
+    ("school", "api:student-list"): school_api("school_admin", "teacher", "parent"),
+    ("school", "api:guardian-list"): school_api("school_admin", "teacher"),
+    ("school", "api:class-list"): school_api("school_admin", "teacher"),
+    ("school", "api:stream-list"): school_api("school_admin", "teacher"),
+    ("school", "api:subject-list"): school_api("school_admin", "teacher"),
+    ("school", "api:teaching-assignment-list"): school_api("school_admin", "teacher"),
+    ("school", "api:academic-year-list"): school_api("school_admin", "teacher"),
+    ("school", "api:term-list"): school_api("school_admin", "teacher"),
+    ("school", "api:student-detail"): not_checked(_API_OBJECT),
+    ("school", "api:student-status"): not_checked(_API_OBJECT),
+    ("school", "api:guardian-detail"): not_checked(_API_OBJECT),
+    ("school", "api:guardian-student-list"): not_checked(_API_OBJECT),
+    ("school", "api:guardian-student-detail"): not_checked(_API_OBJECT),
+    ("school", "api:class-detail"): not_checked(_API_OBJECT),
+    ("school", "api:stream-detail"): not_checked(_API_OBJECT),
+    ("school", "api:subject-detail"): not_checked(_API_OBJECT),
+    ("school", "api:teaching-assignment-detail"): not_checked(_API_OBJECT),
+    ("school", "api:academic-year-detail"): not_checked(_API_OBJECT),
+    ("school", "api:term-detail"): not_checked(_API_OBJECT),
 }
 
 KWARGS = {}
-
-_ = school_api  # the API rows follow below once the endpoints exist
