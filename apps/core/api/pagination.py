@@ -28,8 +28,12 @@ class EnvelopePagination(PageNumberPagination):
                     "type": "object",
                     "properties": {
                         "count": {"type": "integer", "example": 123},
-                        "next": {"type": "string", "nullable": True, "format": "uri"},
-                        "previous": {"type": "string", "nullable": True, "format": "uri"},
+                        # every field carries an example, so drf-spectacular can wrap a list
+                        # endpoint's examples in this envelope
+                        "next": {"type": "string", "nullable": True, "format": "uri",
+                                 "example": "https://demo.example.com/api/v1/students/?page=3"},
+                        "previous": {"type": "string", "nullable": True, "format": "uri",
+                                     "example": "https://demo.example.com/api/v1/students/?page=1"},
                     },
                 },
             },
