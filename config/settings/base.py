@@ -272,7 +272,15 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     # "status" is a field of schools, jobs and more: each choice set gets its own name
-    "ENUM_NAME_OVERRIDES": {"SchoolStatusEnum": "apps.platform.models.Tenant.Status"},
+    "ENUM_NAME_OVERRIDES": {
+        "SchoolStatusEnum": "apps.platform.models.Tenant.Status",
+        "JobStatusEnum": "apps.jobs.models.Job.Status",
+        "StudentStatusEnum": "apps.academics.models.Student.Status",
+        "AttendanceStatusEnum": "apps.attendance.models.AttendanceMark.Status",
+        "MarkFlagStatusEnum": "apps.results.models.MarkFlag.Status",
+        "ReportCardStatusEnum": "apps.results.models.ReportCard.Status",
+        "OutboxStatusEnum": "apps.communication.models.OutboxMessage.Status",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "apps.core.api.schema.add_common_headers",
