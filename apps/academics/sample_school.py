@@ -25,7 +25,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 
 from apps.academics.models import (
@@ -476,7 +476,7 @@ def _students(*, school, streams: list[Stream], count: int, year: int, seed: int
 def _attendance(*, term: Term, streams: list[Stream], roll: dict, traits: dict, today: datetime.date,
                 limit: int | None, seed: int) -> tuple[int, int]:
     """A register per stream and school day that has none, with a mark for every student on the roll."""
-    days = school_days(term, until=today, limit=limit)
+    days = school_days(term, until=today - datetime.timedelta(days=1), limit=limit)
     have = set(Register.objects.filter(term=term, stream__in=streams, period__isnull=True)
                .values_list("stream_id", "date"))
     wanted = [(stream, day) for stream in streams for day in days if (stream.pk, day) not in have]
@@ -562,14 +562,15 @@ def _marks(*, term: Term, assessments: list[Assessment], students: list[tuple], 
 
 
 def _rows_to_write(*, terms: list[Term], streams: list[Stream], students: int, subjects: int, assessments,
-                   today: datetime.date, limit: int | None) -> int:
+                   marks_terms: int, today: datetime.date, limit: int | None) -> int:
     """About how many attendance marks and marks a run would write (what is missing)."""
     rows, per_stream = 0, students / max(len(streams), 1)
     for term in terms:
         have = Register.objects.filter(term=term, stream__in=streams, period__isnull=True).count()
-        missing_registers = len(school_days(term, until=today, limit=limit)) * len(streams) - have
+        missing_registers = len(school_days(term, until=today - datetime.timedelta(days=1), limit=limit)) \
+            * len(streams) - have
         rows += max(missing_registers, 0) * per_stream
-        if term.starts_on <= today and assessments:
+        if term.starts_on <= today and assessments and term.number <= marks_terms:
             done = Assessment.objects.filter(term=term, name__in=[spec[0] for spec in assessments]).filter(
                 Exists(Mark.objects.filter(assessment=OuterRef("pk")))).count()
             rows += (len(assessments) - done) * students * subjects
@@ -580,7 +581,7 @@ def _rows_to_write(*, terms: list[Term], streams: list[Stream], students: int, s
 
 def sample_school_generate(*, students: int = 600, forms: int = 4, streams_per_form: int = 3, subjects: int = 12,
                            teachers: int = 30, terms: int = 1, assessments=DEFAULT_ASSESSMENTS,
-                           attendance_days: int | None = None, marks: bool = True, seed: int = 42,
+                           attendance_days: int | None = None, marks: bool | int = True, seed: int = 42,
                            year: int | None = None, password: str | None = None,
                            today: datetime.date | None = None, check_limits: bool = True,
                            bulk_load: bool | None = None) -> dict:
@@ -589,8 +590,10 @@ def sample_school_generate(*, students: int = 600, forms: int = 4, streams_per_f
     - `terms`: how many terms get registers and marks (1 or 2 on the two-term calendar, Jan-Jun and
       Jul-Dec; 3 on the three-term one). Every term of the calendar is created, with its assessments.
     - `assessments`: (name, kind, weight[, max_mark]) per term; the weights must add up to 100.
-    - `attendance_days`: None, every school day of those terms up to `today`; a number, at most that
-      many days per term.
+    - `attendance_days`: None, every school day of those terms before `today` (today's register is the
+      class teacher's to take); a number, at most that many days per term.
+    - `marks`: True, marks in every one of those terms that has started; False, none; a number n, in
+      the first n terms only (a term still running without its marks, say).
     - `password`: the teachers' password (hashed once, shared); None: unusable (invite them).
     - Idempotent: students are generated only when the generated streams are empty; registers only
       for days without one; marks only for assessments without any. A second run adds nothing.
@@ -607,6 +610,7 @@ def sample_school_generate(*, students: int = 600, forms: int = 4, streams_per_f
     total = sum(Decimal(str(spec[2])) for spec in assessments)
     if total != 100:
         raise ValueError(f"the assessments' weights add up to {total}, not 100")
+    marks_terms = terms if marks is True else int(marks or 0)
     started = time.perf_counter()
     today = today or timezone.localdate()
     year = year or today.year
@@ -674,7 +678,7 @@ def sample_school_generate(*, students: int = 600, forms: int = 4, streams_per_f
         counts.update(terms=len(term_rows), registers=0, attendance_marks=0, assessments=0, marks=0)
         if bulk_load is None:  # worth it from a few tens of thousands of new rows
             bulk_load = _rows_to_write(terms=term_rows[:terms], streams=streams, students=len(student_rows),
-                                       subjects=subjects, assessments=assessments if marks else (),
+                                       subjects=subjects, assessments=assessments, marks_terms=marks_terms,
                                        today=today, limit=attendance_days) >= 50_000
         with _bulk_load([AttendanceMark._meta.db_table, Mark._meta.db_table], enabled=bulk_load):
             for term in term_rows[:terms]:
@@ -687,7 +691,7 @@ def sample_school_generate(*, students: int = 600, forms: int = 4, streams_per_f
                 if term.ends_on < today and term.attendance_frozen_through is None and registers:
                     term.attendance_frozen_through = term.ends_on
                     term.save(update_fields=["attendance_frozen_through"])
-                if marks and term.starts_on <= today:
+                if term.number <= marks_terms and term.starts_on <= today:
                     counts["marks"] += _marks(term=term, assessments=term_assessments, students=student_rows,
                                               subjects_by_class=subjects_by_class, teacher_of=teacher_of,
                                               traits=traits, difficulty=difficulty, liking=liking, seed=seed)
@@ -705,3 +709,77 @@ def sample_school_generate(*, students: int = 600, forms: int = 4, streams_per_f
     counts["seconds"] = round(time.perf_counter() - started, 2)
     counts["timings"] = {name: round(value, 2) for name, value in timings.items()}
     return counts
+
+
+# --- the demo's own people ---------------------------------------------------------------------------
+
+def sample_school_wire_demo(*, teacher, parent, parent_phone: str = "+255754100200") -> dict:
+    """Give the demo's documented teacher and parent something to see (idempotent):
+
+    - the teacher is class teacher of Form 2A and teaches Basic Mathematics in Forms 2A and 2B (the
+      registers and marks already there are now hers);
+    - the parent is the mother and primary contact of two children in different forms (Forms 2A and
+      4A when they are there) whose other guardian is their father.
+    Returns the streams and students concerned."""
+    wired: dict = {"teacher_streams": [], "children": []}
+    with transaction.atomic():
+        streams = {(s.school_class.level, s.name): s for s in Stream.objects.select_related("school_class")}
+        maths = Subject.objects.filter(code="BMATH").first()
+        form2a = streams.get((2, "A"))
+        if form2a is not None and teacher is not None:
+            if form2a.class_teacher_id != teacher.pk:
+                form2a.class_teacher = teacher
+                form2a.save(update_fields=["class_teacher"])
+                Register.objects.filter(stream=form2a).exclude(taken_by=teacher).update(taken_by=teacher)
+            for key in ((2, "A"), (2, "B")):
+                stream = streams.get(key)
+                if stream is None or maths is None:
+                    continue
+                assignment = TeachingAssignment.objects.filter(stream=stream, subject=maths).first()
+                if assignment is None:
+                    TeachingAssignment.objects.create(stream=stream, subject=maths, teacher=teacher)
+                elif assignment.teacher_id != teacher.pk:
+                    assignment.teacher = teacher
+                    assignment.save(update_fields=["teacher"])
+                    Mark.objects.filter(student__stream=stream, subject=maths).exclude(entered_by=teacher).update(
+                        entered_by=teacher)
+                wired["teacher_streams"].append(stream.full_name)
+        if parent is None:
+            return wired
+        guardian = Guardian.objects.filter(user=parent).first()
+        if guardian is None:
+            phone = parent_phone
+            while Guardian.objects.filter(phone=phone).exists():
+                phone = f"{phone[:-1]}{(int(phone[-1]) + 1) % 10}"
+            guardian = Guardian.objects.create(user=parent, phone=phone, occupation="Nurse",
+                                               address="Moshi, Kilimanjaro")
+        if not guardian.student_links.exists():
+            children = _demo_children(streams)
+            for child in children:
+                StudentGuardian.objects.filter(student=child, is_primary=True).update(is_primary=False)
+                StudentGuardian.objects.create(student=child, guardian=guardian, relationship="mother",
+                                               is_primary=True)
+        wired["children"] = [f"{s.full_name} ({s.stream.full_name})" for s in
+                             Student.objects.filter(guardian_links__guardian=guardian).select_related(
+                                 "stream__school_class").order_by("stream__school_class__level")]
+    return wired
+
+
+def _demo_children(streams: dict) -> list[Student]:
+    """Two active students of different forms, in Forms 2A and 4A when there, preferably ones whose
+    only guardian is their father (the demo parent becomes their mother and primary contact)."""
+    wanted = [streams.get((2, "A")), streams.get((4, "A")) or streams.get((3, "A")) or streams.get((1, "A"))]
+    wanted = [stream for stream in wanted if stream is not None]
+    if len(wanted) < 2:
+        wanted = list(Stream.objects.filter(students__status="active").distinct().order_by(
+            "school_class__level", "name"))[:1] + list(Stream.objects.filter(students__status="active").distinct()
+                                                           .order_by("-school_class__level", "name"))[:1]
+    children = []
+    for stream in wanted:
+        students = Student.objects.filter(stream=stream, status=Student.Status.ACTIVE).order_by("admission_number")
+        only_father = students.annotate(links=Count("guardian_links")).filter(
+            links=1, guardian_links__relationship="father")
+        child = only_father.first() or students.first()
+        if child is not None and child not in children:
+            children.append(child)
+    return children

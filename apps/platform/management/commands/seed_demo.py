@@ -1,9 +1,17 @@
 """The demo: a platform owner and two schools with their admins. Safe to run again: keeps data.
-Privileged demo users get an authenticator (TOTP) device with the fixed, documented secret below."""
+Privileged demo users get an authenticator (TOTP) device with the fixed, documented secret below.
+
+Each school also gets a realistic school year (apps.academics.sample_school): ~600 students in
+Forms 1-4 (streams A-C) with their guardians, 30 teachers, Term 1 complete (registers, marks, results
+computed and published, report cards) and Term 2 running (registers up to yesterday, no marks yet).
+The demo teacher is class teacher of Form 2A and teaches Basic Mathematics in Forms 2A and 2B; the
+demo parent is the mother of a Form 2A and a Form 4A student. `--no-school-year` leaves it out."""
 
 import base64
+import time
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand
 from django.db import connection
 from django_tenants.utils import schema_context
@@ -27,6 +35,9 @@ STAFF = [
     ("parent", Role.PARENT, "Asha", "Mrisho"),
 ]
 STAFF_PASSWORD = "demo-staff-pass"
+# the generated school year (apps.academics.sample_school); teachers teacherN@<slug>.school share STAFF_PASSWORD
+SCHOOL_YEAR = {"students": 600, "forms": 4, "streams_per_form": 3, "subjects": 12, "teachers": 30, "terms": 2,
+               "marks": 1}
 # Base32 TOTP secrets of the demo's privileged users (README.md): add one to any authenticator app.
 # Public, so for the demo only.
 DEMO_TOTP_SECRETS = {
@@ -51,8 +62,92 @@ def demo_totp_device(email: str) -> None:
     TOTPDevice.objects.create(user=user, name=TOTP_DEVICE_NAME, key=key, confirmed=True)
 
 
+def demo_year(today=None) -> int:
+    """The calendar year whose Term 1 (January-June) is over: this year from mid-June, else last year."""
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    return today.year if (today.month, today.day) > (6, 10) else today.year - 1
+
+
+def demo_school_year(*, slug: str, write=print) -> dict:
+    """The current school's generated year, wired to the demo teacher and parent, Term 1 published
+    with report cards. Skipped quickly when it is in place; each later step is skipped (and said)
+    when the code it needs is not there."""
+    from apps.academics.models import Stream, StudentGuardian, Term
+    from apps.academics.sample_school import sample_school_generate, sample_school_wire_demo
+    from apps.results.models import ReportCard
+
+    User = get_user_model()
+    year = demo_year()
+    term = Term.objects.filter(year__name=str(year), number=1).first()
+    parent = User.objects.filter(email__iexact=f"parent@{slug}.school").first()
+    if (term is not None and term.is_published and ReportCard.objects.filter(term=term).exists()
+            and (parent is None or StudentGuardian.objects.filter(guardian__user=parent).exists())):
+        return {"skipped": True}
+    started = time.perf_counter()
+    counts = sample_school_generate(**SCHOOL_YEAR, year=year, password=STAFF_PASSWORD, seed=2026)
+    teacher = User.objects.filter(email__iexact=f"teacher@{slug}.school").first()
+    wired = sample_school_wire_demo(teacher=teacher, parent=parent)
+    term = Term.objects.select_related("year").get(year__name=str(year), number=1)
+    admin = User.objects.filter(role=Role.SCHOOL_ADMIN, is_active=True).order_by("pk").first()
+    write(f"  {slug}: {counts['students']} students, {counts['guardians']} guardians, {counts['teachers']} teachers, "
+          f"{counts['attendance_marks']} attendance marks, {counts['marks']} marks ({counts['seconds']} s); "
+          f"demo teacher: {', '.join(wired['teacher_streams'])}; demo parent: {', '.join(wired['children'])}")
+    missing = []
+    if not term.is_published:
+        try:
+            from apps.results.publishing import term_results_publish
+        except ImportError:
+            term_results_publish = None
+            missing.append("publishing")
+        if term_results_publish is not None and admin is not None:
+            try:
+                step = time.perf_counter()
+                published = term_results_publish(term=term, actor=admin)
+                write(f"  {slug}: {term} published ({published['term_results']} students' results, "
+                      f"{time.perf_counter() - step:.1f} s)")
+            except ValidationError as error:
+                missing.append(f"publishing ({'; '.join(error.messages)})")
+    if term.is_published or Term.objects.filter(pk=term.pk, results_published_at__isnull=False).exists():
+        missing += _demo_report_cards(term=term, admin=admin, slug=slug, write=write)
+    if missing:
+        write(f"  {slug}: not done: {', '.join(missing)}")
+    return {**counts, "seconds": round(time.perf_counter() - started, 2), "missing": missing,
+            "streams": Stream.objects.count()}
+
+
+def _demo_report_cards(*, term, admin, slug: str, write) -> list[str]:
+    """Report cards now for the demo teacher's Form 2A and the demo parent's children's streams;
+    the rest of the school by a job the worker runs (the console shows its progress)."""
+    from apps.academics.models import Stream
+    from apps.results.models import ReportCard
+
+    try:
+        from apps.results.report_cards import report_cards_generate, report_cards_render
+    except ImportError:
+        return ["report cards"]
+    if ReportCard.objects.filter(term=term).exists():
+        return []
+    User = get_user_model()
+    parent = User.objects.filter(email__iexact=f"parent@{slug}.school").first()
+    streams = Stream.objects.filter(school_class__level=2, name="A")
+    if parent is not None:
+        streams = streams | Stream.objects.filter(students__guardian_links__guardian__user=parent)
+    rendered, step = 0, time.perf_counter()
+    for stream in streams.select_related("school_class").distinct():
+        rendered += report_cards_render(term=term, stream=stream)["ready"]
+    job = report_cards_generate(term=term, actor=admin) if admin is not None else None
+    write(f"  {slug}: {rendered} report cards rendered in {time.perf_counter() - step:.1f} s; the rest of the school's by job {getattr(job, 'pk', '-')}")
+    return []
+
+
 class Command(BaseCommand):
     help = "Seed the demo platform owner and schools (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--no-school-year", action="store_true",
+                            help="only the people: no generated students, registers, marks or results")
 
     def handle(self, *args, **options):
         connection.set_schema_to_public()
@@ -75,6 +170,10 @@ class Command(BaseCommand):
                         user_create(email=email, password=STAFF_PASSWORD, role=role, first_name=first, last_name=last)
                 for email in (spec["admin_email"], f"bursar@{spec['slug']}.school"):
                     demo_totp_device(email)
+                if not options.get("no_school_year"):
+                    outcome = demo_school_year(slug=spec["slug"], write=self.stdout.write)
+                    if not outcome.get("skipped"):
+                        self.stdout.write(f"school year of {spec['name']} in place in {outcome['seconds']} s")
         # the owner's overview reads aggregated figures; have them now rather than at the next hourly run
         connection.set_schema_to_public()
         school_stats_refresh()
