@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -79,6 +79,20 @@ def mark_value_parse(value, *, max_mark: Decimal) -> MarkValue:
             return MarkValue(score.quantize(CENT), False)
     raise ValidationError(_("Enter a mark from 0 to %(max)s, or ABS for absent.") % {"max": _plain_number(max_mark)},
                           code="bad_mark")
+
+
+# --- reads -------------------------------------------------------------------------------------------
+
+def marks_for_user(*, user) -> QuerySet[Mark]:
+    """Marks a user may read: a school admin all; a teacher those of her assigned stream-subjects."""
+    marks = Mark.objects.select_related("student", "subject").order_by("assessment_id", "subject_id", "student_id")
+    if user.role == Role.SCHOOL_ADMIN:
+        return marks
+    if user.role == Role.TEACHER:
+        assigned = TeachingAssignment.objects.filter(teacher=user, stream_id=OuterRef("student__stream_id"),
+                                                     subject_id=OuterRef("subject_id"))
+        return marks.filter(Exists(assigned))
+    return marks.none()
 
 
 # --- who and when -------------------------------------------------------------------------------------
