@@ -310,4 +310,5 @@ def chain_verify(request):
     for item in breaks:
         item["change"] = changes.get(item["change_id"])
     return render(request, "results/review_integrity.html", {
-        "breaks": breaks, "checked": MarkChange.objects.count(), "intact": not breaks})
+        "breaks": breaks, "checked": MarkChange.objects.count(), "intact": not breaks,
+        "without_history": tamper.marks_without_history_count()})
