@@ -50,8 +50,7 @@ def home(request):
     for child in children:
         child.today = attendance.get(child.pk)
         child.latest_result = results.get(child.pk)
-    notices = list(selectors.notices_for_parent(user=request.user, limit=NOTICES_ON_HOME,
-                                                stream_ids={child.stream_id for child in children if child.stream_id}))
+    notices = list(selectors.notices_for_parent(user=request.user, limit=NOTICES_ON_HOME))
     return render(request, "portals/parent_home.html", _context(children, chosen, today=today, notices=notices))
 
 
@@ -93,7 +92,6 @@ def report_cards(request):
 @role_required(Role.PARENT)
 def notices(request):
     children, child = _children_and_child(request)
-    found = selectors.notices_for_parent(user=request.user,
-                                         stream_ids={c.stream_id for c in children if c.stream_id})
+    found = selectors.notices_for_parent(user=request.user)
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "portals/parent_notices.html", _context(children, child, page=page, query=""))

@@ -13,6 +13,7 @@ from apps.academics.selectors import assignments_for_user, streams_for_user, stu
 from apps.accounts.roles import Role
 from apps.attendance.models import AttendanceMark, Register
 from apps.attendance.selectors import attendance_rate
+from apps.communication.selectors import notices_for_user
 from apps.results.models import Assessment, Mark, ReportCard, SubjectResult, TermResult
 from apps.results.report_cards import report_cards_for_user
 
@@ -194,22 +195,8 @@ def guardian_contacts(*, student_ids) -> dict[int, list[StudentGuardian]]:
     return found
 
 
-def notices_for_parent(*, user, stream_ids, limit: int | None = None):
-    """Notices a parent sees: published, not expired, for everyone or parents, school-wide or for one
-    of his children's streams. Uses the communication app's selector when it is there."""
-    try:
-        from apps.communication.selectors import notices_for_user
-    except ImportError:
-        notices_for_user = None
-    if notices_for_user is not None:
-        notices = notices_for_user(user=user)
-    else:
-        from apps.communication.models import Notice
-
-        today = timezone.localdate()
-        notices = (Notice.objects.filter(published_at__isnull=False, published_at__lte=timezone.now(),
-                                         audience__in=[Notice.Audience.EVERYONE, Notice.Audience.PARENTS])
-                   .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
-                   .filter(Q(stream__isnull=True) | Q(stream_id__in=stream_ids))
-                   .select_related("stream__school_class").order_by("-published_at", "-id"))
+def notices_for_parent(*, user, limit: int | None = None):
+    """Notices a parent sees (apps.communication decides: published, not expired, for everyone or
+    parents, school-wide or for one of his children's streams), newest first."""
+    notices = notices_for_user(user=user).order_by("-published_at", "-id")
     return notices[:limit] if limit else notices
