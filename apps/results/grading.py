@@ -142,7 +142,7 @@ def evaluate(*, scheme, marks: dict, principal: list[str] | None = None) -> dict
     points, the total points and the division. `marks` maps subject codes to a score out of 100 or None
     (absent). For a principal-subjects scheme, `principal` lists the principal subjects (None: all)."""
     rule = scheme if isinstance(scheme, Rule) else rule_of(scheme)
-    errors = {}
+    errors: dict[str, list[str]] = {}
     clean: dict[str, Decimal | None] = {}
     for code, raw in marks.items():
         code = str(code).strip()
@@ -152,17 +152,18 @@ def evaluate(*, scheme, marks: dict, principal: list[str] | None = None) -> dict
         try:
             value = _dec(raw)
         except (InvalidOperation, ValueError, TypeError):
-            errors[code] = _("%(code)s: %(value)s is not a number.") % {"code": code, "value": raw}
+            errors.setdefault("marks", []).append(
+                _("%(code)s: %(value)s is not a number.") % {"code": code, "value": raw})
             continue
         if not value.is_finite() or value < 0 or value > HUNDRED:
-            errors[code] = _("%(code)s: a mark must be between 0 and 100, not %(value)s.") % {
-                "code": code, "value": raw}
+            errors.setdefault("marks", []).append(
+                _("%(code)s: a mark must be between 0 and 100, not %(value)s.") % {"code": code, "value": raw})
             continue
         clean[code] = round2(value)
     if principal is not None:
         unknown = [code for code in principal if code not in clean]
         if unknown:
-            errors["principal"] = _("Principal subjects without a mark: %(codes)s.") % {"codes": ", ".join(unknown)}
+            errors["principal"] = [_("Principal subjects without a mark: %(codes)s.") % {"codes": ", ".join(unknown)}]
     if errors:
         raise ValidationError(errors)
     principal_set = set(principal) if principal is not None else None

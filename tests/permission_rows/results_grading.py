@@ -1,6 +1,6 @@
 """Permission rows of assessments, grading schemes and term results (console and API)."""
 
-from tests.permission_helpers import not_checked, school_page
+from tests.permission_helpers import not_checked, school_api, school_page
 
 MISSING = 999999  # no such object: the roles allowed in get 404, the others 403 (or sign-in)
 
@@ -20,6 +20,13 @@ ROWS = {
     ("school", "results:stream-results"): school_page("school_admin", "teacher", allowed=404),
     ("school", "results:class-results"): school_page("school_admin", "teacher", allowed=404),
     ("school", "results:student-results"): school_page("school_admin", "teacher", allowed=404),
+    # the API (the sample `code` names no scheme: 404 for those allowed in)
+    ("school", "api:grading-scheme-list"): school_api("school_admin", "teacher"),
+    ("school", "api:grading-scheme-detail"): school_api("school_admin", "teacher", allowed=404),
+    ("school", "api:grading-scheme-evaluate"): school_api("school_admin", "teacher", method="post", allowed=404),
+    ("school", "api:assessment-list"): school_api("school_admin", "teacher"),
+    ("school", "api:assessment-detail"): not_checked("an integer id: tests/results/test_grading_api.py"),
+    ("school", "api:result-list"): school_api("school_admin", "teacher", "parent", "student"),
 }
 
 KWARGS = {"assessment_id": MISSING, "scheme_id": MISSING, "term_id": MISSING, "class_id": MISSING,
