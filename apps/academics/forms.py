@@ -66,7 +66,7 @@ class StudentFilterForm(Form):
     stream = StreamChoiceField(_streams(), required=False, label=_("Stream"), empty_label=_("All streams"))
     status = forms.ChoiceField(required=False, label=_("Status"),
                                choices=[("", _("Any status")), *Student.Status.choices])
-    sex = forms.ChoiceField(required=False, label=_("Sex"), choices=[("", _("Both")), *Student.Sex.choices])
+    sex = forms.ChoiceField(required=False, label=_("Sex"), choices=[("", _("Girls and boys")), *Student.Sex.choices])
     sort = forms.ChoiceField(required=False, label=_("Sort"), choices=[(key, key) for key in SORTS])
 
 

@@ -238,7 +238,7 @@ def student_admit(*, first_name: str, last_name: str, sex: str, stream: Stream |
     student.save()
     StudentStatusChange.objects.create(student=student, from_status="", to_status=Student.Status.ACTIVE,
                                        to_stream=stream, effective_on=student.admitted_on,
-                                       reason=_("Admitted"), actor=actor)
+                                       reason="", actor=actor)
     audit_record(action="academics.student_admitted", actor=actor, target=student,
                  changes={"admission_number": [None, admission_number], "stream": [None, stream.pk],
                           "status": [None, Student.Status.ACTIVE]}, request=request)
