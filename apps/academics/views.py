@@ -23,7 +23,7 @@ from apps.academics.models import (
     TeachingAssignment, Term,
 )
 from apps.academics.phones import phone_normalise
-from apps.academics.selectors import guardians_for_user, students_for_user
+from apps.academics.selectors import current_term, guardians_for_user, students_for_user
 from apps.accounts.decorators import role_required
 from apps.accounts.invitations import school_base_url
 from apps.accounts.roles import Role
@@ -79,9 +79,12 @@ def _structure_context(request, **forms_given) -> dict:
             grid.append({"stream": stream, "cells": [
                 {"stream": stream, "subject": subject, "assignment": assignments.get((stream.pk, subject.pk))}
                 for subject in class_subjects]})
+    from apps.results.models import GradingScheme
+
     context = {
         "years": years, "classes": classes, "subjects": subjects, "rooms": rooms, "grid": grid,
-        "teachers": teachers,
+        "teachers": teachers, "grading_schemes": list(GradingScheme.objects.all()),
+        "class_teachers": list(forms.StreamForm().fields["class_teacher"].queryset),
         "year_form": forms.YearForm(prefix="year"), "term_form": forms.TermForm(prefix="term"),
         "class_form": forms.ClassForm(prefix="class"), "stream_form": forms.StreamForm(prefix="stream"),
         "subject_form": forms.SubjectForm(prefix="subject"), "room_form": forms.RoomForm(prefix="room"),
@@ -398,9 +401,12 @@ def _student_detail_context(student, **extra) -> dict:
     context = {
         "student": student, "links": links, "history": history, "status_form": status_form,
         "link_form": forms.LinkGuardianForm(prefix="link"),
-        "attendance_url": url_or_path("attendance:student", "", pk=student.pk),
-        "results_url": url_or_path("results:student", "", pk=student.pk),
+        "attendance_url": url_or_path("attendance:student-report", "", pk=student.pk),
+        "results_url": "",
     }
+    term = current_term()
+    if term is not None:
+        context["results_url"] = url_or_path("results:student-results", "", term_id=term.pk, student_id=student.pk)
     context.update(extra)
     return context
 

@@ -13,8 +13,9 @@ from apps.academics.models import (
 )
 from tests.academics.factories import (
     GuardianFactory, SchoolClassFactory, StreamFactory, StudentFactory, StudentGuardianFactory, SubjectFactory,
-    TermFactory,
+    TeachingAssignmentFactory, TermFactory,
 )
+from apps.academics import services
 from tests.conftest import console_login
 from tests.factories import UserFactory
 
@@ -325,3 +326,20 @@ def test_another_school_cannot_see_these_students(client, school_a, school_b, ad
     assert client.get(reverse("academics:student-detail", args=[student.pk])).status_code == 404
     assert client.get(reverse("academics:guardian-detail", args=[guardian.pk])).status_code == 404
     assert "Secretia" not in client.get(reverse("academics:student-list")).content.decode()
+
+
+def test_structure_page_stays_within_its_queries(admin_client, school_a, django_assert_max_num_queries):
+    with in_a(school_a):
+        for level in range(1, 5):
+            for name in "ABC":
+                stream = StreamFactory(school_class=SchoolClassFactory(level=level), name=name,
+                                       class_teacher=UserFactory(role="teacher"))
+                TeachingAssignmentFactory(stream=stream)
+        for school_class in SchoolClass.objects.all():
+            services.class_subject_set(school_class=school_class, subjects=list(Subject.objects.all()[:6]),
+                                       actor=None)
+
+    with django_assert_max_num_queries(50):
+        response = admin_client.get(reverse("academics:structure"))
+
+    assert response.status_code == 200 and "Form 4C" in response.content.decode()
