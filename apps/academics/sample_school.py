@@ -548,7 +548,7 @@ def _marks(*, term: Term, assessments: list[Assessment], students: list[tuple], 
                     if rng.random() < (0.08 if chronic else 0.012):
                         score, absent = "\\N", "t"
                     else:
-                        percent = 47 + 16 * ability + difficulty[code] + liking[student_id, code] + bonus \
+                        percent = 45 + 14 * ability + difficulty[code] + liking[student_id, code] + bonus \
                             - 1.5 * (level - 1) \
                             + rng.gauss(0, 8)
                         percent = min(100.0, max(0.0, percent))

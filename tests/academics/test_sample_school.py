@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Max, Min, Q, Sum
+from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from apps.academics.models import (
@@ -118,3 +119,38 @@ def test_a_bulk_load_puts_every_constraint_and_index_back(in_school_a):
     mark = Mark.objects.first()
     with pytest.raises(IntegrityError), transaction.atomic():
         Mark.objects.create(assessment=mark.assessment, student=mark.student, subject=mark.subject, score=1)
+
+
+def test_the_demo_year_wires_the_demo_teacher_and_parent_and_publishes(in_school_a, monkeypatch):
+    from apps.academics.selectors import children_for_guardian
+    from apps.platform.management.commands import seed_demo
+    from apps.results.models import ReportCard, TermResult
+    from tests.factories import UserFactory
+
+    monkeypatch.setattr(seed_demo, "SCHOOL_YEAR", {**seed_demo.SCHOOL_YEAR, "students": 60, "teachers": 6,
+                                                   "subjects": 9})
+    teacher = UserFactory(role="teacher", email="teacher@alpha.school")
+    parent = UserFactory(role="parent", email="parent@alpha.school")
+    said = []
+
+    outcome = seed_demo.demo_school_year(slug="alpha", write=said.append)
+
+    assert outcome["students"] == 60 and not outcome["missing"], said
+    form2a = Stream.objects.get(school_class__level=2, name="A")
+    assert form2a.class_teacher == teacher
+    assert set(TeachingAssignment.objects.filter(teacher=teacher).values_list(
+        "stream__school_class__level", "stream__name", "subject__code")) == {(2, "A", "BMATH"), (2, "B", "BMATH")}
+    children = list(children_for_guardian(user=parent))
+    assert len(children) == 2 and len({child.stream.school_class_id for child in children}) == 2
+    assert all(child.guardian_links.filter(is_primary=True).count() == 1 for child in children)
+    term = Term.objects.get(year__name=str(seed_demo.demo_year()), number=1)
+    assert term.is_published and TermResult.objects.filter(term=term).count() == 60
+    assert ReportCard.objects.filter(term=term, status="ready", student__in=children).count() == 2
+    # term 2 has no marks (it is the current term once it has started)
+    term2 = Term.objects.get(year=term.year, number=2)
+    assert term2.is_current or term2.starts_on > timezone.localdate()
+    assert not Mark.objects.filter(assessment__term__number=2).exists()
+
+    before = _snapshot()
+    assert seed_demo.demo_school_year(slug="alpha", write=said.append) == {"skipped": True}
+    assert _snapshot() == before
