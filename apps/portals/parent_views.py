@@ -68,7 +68,8 @@ def attendance(request):
 @role_required(Role.PARENT)
 def results(request):
     children, child = _children_and_child(request)
-    terms = list(selectors.published_terms())
+    # the published terms in which this child has results, latest first (the latest shown first)
+    terms = list(selectors.published_terms(student=child)) if child is not None else []
     term = terms[0] if terms else None
     if request.GET.get("term"):
         # only a published term can be asked for; any other (a draft, a stranger's id) is not found

@@ -150,9 +150,12 @@ def attendance_exceptions(*, student, term: Term | None):
             .select_related("register").order_by("-register__date", "register__period"))
 
 
-def published_terms():
-    return Term.objects.select_related("year").filter(results_published_at__isnull=False).order_by(
-        "-year__starts_on", "-number")
+def published_terms(*, student=None):
+    """Terms whose results are published, latest first; with `student`, only those with her results."""
+    terms = Term.objects.select_related("year").filter(results_published_at__isnull=False)
+    if student is not None:
+        terms = terms.filter(Q(term_results__student=student) | Q(subject_results__student=student)).distinct()
+    return terms.order_by("-year__starts_on", "-number")
 
 
 def latest_published_results(*, student_ids) -> dict[int, TermResult]:

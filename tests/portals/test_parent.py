@@ -132,6 +132,21 @@ def test_published_results_show_subjects_grades_positions_and_division(as_parent
     assert ">F<" not in html
 
 
+def test_results_open_on_the_latest_published_term_with_the_childs_results(as_parent, school):
+    child = school.children[0]
+    results(term=school.term, student=child, grades={school.maths: ("80", "A")})
+    publish(school.term)
+    # a later published term without this child's results (another child's only) is not offered
+    later = publish(TermFactory(number=2, starts_on=datetime.date(2026, 7, 1), ends_on=datetime.date(2026, 9, 30),
+                                is_current=False))
+    results(term=later, student=school.stranger_child, grades={school.maths: ("50", "C")})
+
+    response = as_parent.get("/parent/results/", {"child": child.pk})
+
+    assert response.context["term"] == school.term and response.context["terms"] == [school.term]
+    assert as_parent.get("/parent/results/", {"child": child.pk, "term": later.pk}).status_code == 404
+
+
 def test_report_cards_only_ready_ones_of_published_terms(as_parent, school):
     child = school.children[0]
     ready = report_card(term=school.term, student=child)
