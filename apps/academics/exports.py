@@ -16,7 +16,7 @@ EXPORT_HEADER = [*HEADER, "status"]
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def students_for_export(*, user, school_class=None, stream=None, status="", search="") -> QuerySet:
+def students_for_export(*, user, school_class=None, stream=None, status="", sex="", search="") -> QuerySet:
     """The user's students (filters as on the student list), each with its guardians: three queries
     however many students."""
     links = StudentGuardian.objects.select_related("guardian__user").order_by("-is_primary", "id")
@@ -27,6 +27,8 @@ def students_for_export(*, user, school_class=None, stream=None, status="", sear
         students = students.filter(stream_id=stream)
     if status:
         students = students.filter(status=status)
+    if sex:
+        students = students.filter(sex=sex)
     for word in (search or "").split():
         students = students.filter(Q(first_name__icontains=word) | Q(middle_name__icontains=word)
                                    | Q(last_name__icontains=word) | Q(admission_number__icontains=word))

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from apps.academics import exports, imports, promotion
-from apps.academics.models import AcademicYear, SchoolClass, Student, StudentImport
+from apps.academics.models import AcademicYear, SchoolClass, Student, StudentGuardian, StudentImport
 from apps.accounts.decorators import role_required
 from apps.accounts.roles import Role
 
@@ -66,6 +66,10 @@ def student_import_detail(request, pk):
     counts = imports.summary(batch.rows)
     valid = [row for row in batch.rows if not row["errors"]]
     invalid = [row for row in batch.rows if row["errors"]]
+    relationships = dict(StudentGuardian.Relationship.choices)
+    for row in valid:
+        if row["clean"]["guardian"]:
+            row["clean"]["guardian"]["relationship_label"] = relationships.get(row["clean"]["guardian"]["relationship"])
     for row in invalid:
         row["reasons"] = [(imports.LABELS.get(name, name), messages_) for name, messages_ in row["errors"].items()]
     limit_error = imports.plan_limit_error(counts["valid"]) if batch.status == StudentImport.Status.PREVIEW else ""
@@ -117,6 +121,7 @@ def student_export(request):
     students = exports.students_for_export(
         user=request.user, school_class=number("class") or number("school_class"), stream=number("stream"),
         status=status if status in Student.Status.values else "",
+        sex=request.GET.get("sex") if request.GET.get("sex") in Student.Sex.values else "",
         search=request.GET.get("q") or request.GET.get("search") or "")
     return exports.students_export_response(students, format=_format(request))
 

@@ -63,6 +63,7 @@ def test_the_csv_export_mirrors_the_import_header(admin_client):
     ({"class": "CLASS1"}, ["A/1"]),
     ({"status": "left"}, ["A/3"]),
     ({"q": "bar"}, ["A/2"]),
+    ({"sex": "F"}, ["A/1", "A/3"]),
     ({"status": "nonsense"}, ["A/1", "A/3", "A/2"]),
 ])
 def test_the_export_takes_the_student_lists_filters(admin_client, school, params, expected):
