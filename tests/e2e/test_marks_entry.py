@@ -117,3 +117,64 @@ def test_teacher_enters_marks_with_the_keyboard(page, site, in_database):
     expect(page.locator("tr[data-change]")).to_have_count(1)
     screenshot(page, "marks-history")
     assert page.js_errors == []
+
+
+def test_admin_changes_a_mark_then_reviews_and_reverts_it(new_page, site, in_database):
+    from tests.e2e.test_users import PASSWORD, new_school_admin_with_authenticator
+
+    grid = marks_grid_for_the_demo_teacher(in_database)
+    first = grid["students"][0]
+
+    def teacher_enters():
+        from django.contrib.auth import get_user_model
+        from django_tenants.utils import schema_context
+
+        from apps.academics.models import Student, Subject
+        from apps.results.marks import mark_set
+        from apps.results.models import Assessment
+
+        with schema_context("demo"):
+            mark_set(assessment=Assessment.objects.get(pk=grid["assessment"]), student=Student.objects.get(pk=first),
+                     subject=Subject.objects.get(pk=grid["subject"]), value="48",
+                     actor=get_user_model().objects.get(email=TEACHER[0]))
+
+    in_database(teacher_enters)
+    email, secret = new_school_admin_with_authenticator(in_database)
+    page = new_page()
+    sign_in(page, site.school("demo", "/"), email, PASSWORD, totp_secret=secret)
+
+    page.goto(site.school("demo", grid["path"]))
+    cell = page.locator(f"#mark-{first}")
+    expect(cell).to_have_value("48")
+    cell.fill("88")
+    cell.press("Enter")
+    expect(page.locator(f"#status-{first}")).to_contain_text("saved")
+
+    page.locator("[data-nav=marks-review]").click()
+    expect(page).to_have_url(re.compile(r"/results/review/"))
+    card = page.locator("[data-rule=not_assigned][data-status=open]").filter(has_text="Akida").first
+    expect(card).to_contain_text("88")
+    screenshot(page, "marks-review-queue")
+    page.once("dialog", lambda dialog: dialog.accept())
+    card.get_by_role("button", name=re.compile("Revert to 48")).click()
+    expect(page.locator("[data-status=reverted]").filter(has_text="Akida").first).to_be_visible()
+
+    page.goto(site.school("demo", grid["path"]))
+    expect(page.locator(f"#mark-{first}")).to_have_value("48")
+
+    page.goto(site.school("demo", "/results/integrity/"))
+    expect(page.locator("[data-testid=chain-state]")).to_have_attribute("data-state", "intact")
+    screenshot(page, "marks-integrity")
+    assert page.js_errors == []
+
+
+def test_the_grid_fits_a_phone(phone_page, site, in_database):
+    grid = marks_grid_for_the_demo_teacher(in_database)
+    sign_in(phone_page, site.school("demo", "/"), *TEACHER)
+    phone_page.goto(site.school("demo", grid["path"]))
+    cell = phone_page.locator(f"#mark-{grid['students'][0]}")
+    cell.fill("7x")
+    expect(phone_page.locator(f"#status-{grid['students'][0]}")).to_contain_text("Enter a mark from 0 to 100")
+    overflow = phone_page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    screenshot(phone_page, "marks-grid-phone")
+    assert overflow <= 0
