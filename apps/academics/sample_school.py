@@ -239,7 +239,7 @@ def _profile(school) -> SchoolProfile:
     return profile
 
 
-def _classes_and_streams(*, forms: int, streams_per_form: int) -> tuple[list[SchoolClass], list[Stream]]:
+def _classes_and_streams(*, forms: int, streams_per_form: int, capacity: int) -> tuple[list[SchoolClass], list[Stream]]:
     scheme = GradingScheme.objects.filter(code="necta-csee", is_current=True).first()
     classes = []
     for level in range(1, forms + 1):
@@ -257,7 +257,7 @@ def _classes_and_streams(*, forms: int, streams_per_form: int) -> tuple[list[Sch
     for school_class in classes:
         for index in range(streams_per_form):
             stream, _ = Stream.objects.get_or_create(school_class=school_class, name="ABCDEFGHJK"[index],
-                                                     defaults={"capacity": 60})
+                                                     defaults={"capacity": capacity})
             stream.school_class = school_class
             streams.append(stream)
     return classes, streams
@@ -628,7 +628,9 @@ def sample_school_generate(*, students: int = 600, forms: int = 4, streams_per_f
     with transaction.atomic():
         _profile(school)
         academic_year, term_rows = _year_and_terms(year=year, terms=terms, today=today)
-        classes, streams = _classes_and_streams(forms=forms, streams_per_form=streams_per_form)
+        per_stream = -(-students // (forms * streams_per_form))  # rounded up; capacity in tens above it
+        classes, streams = _classes_and_streams(forms=forms, streams_per_form=streams_per_form,
+                                                capacity=max(40, (per_stream // 10 + 1) * 10))
         subject_rows = _subjects(subjects, classes)
         teacher_rows = _teachers(count=teachers, slug=slug, password=password, rng=rng)
         counts["assignments_created"] = _assign(streams=streams, subjects=subject_rows, teachers=teacher_rows)
