@@ -220,3 +220,15 @@ def test_another_school_sees_none_of_it(world, school_b):
         assert not Mark.objects.exists()
         assert not MarkChange.objects.exists()
         assert not MarkFlag.objects.exists()
+
+
+def test_a_change_asks_for_the_terms_results_to_be_recomputed(world, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as callbacks:
+        mark_set(assessment=world.assessment, student=world.student, subject=world.subject, value="67",
+                 actor=world.teacher)
+    assert any(getattr(callback, "__qualname__", "").startswith("results_refresh_soon") for callback in callbacks)
+
+    with django_capture_on_commit_callbacks() as callbacks:  # the same value again: nothing to recompute
+        mark_set(assessment=world.assessment, student=world.student, subject=world.subject, value="67",
+                 actor=world.teacher)
+    assert not callbacks

@@ -289,3 +289,16 @@ def test_another_school_sees_no_flags_or_chain(world, admin_a, school_b):
     with schema_context(school_b.schema_name):
         assert marks_chain_verify() == []
         assert not MarkFlag.objects.exists()
+
+
+def test_writers_take_the_schools_chain_lock_for_their_transaction(world):
+    """Two concurrent writers cannot both read the same last hash: each holds a transaction-level
+    advisory lock (per school schema) from reading it until commit."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()")
+        assert cursor.fetchone()[0] == 0
+        enter(world, "40")
+        cursor.execute("SELECT objid FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()")
+        held = {row[0] for row in cursor.fetchall()}
+        cursor.execute("SELECT hashtext(current_schema() || '.marks_chain')::bigint & x'FFFFFFFF'::bigint")
+        assert cursor.fetchone()[0] in held
