@@ -110,6 +110,13 @@ def test_admin_admits_a_student_with_a_guardian(page, site, in_database, new_pag
 
     assert in_database(saved) == ("active", "Allergic to penicillin", "+255" + phone[1:], True, "parent", False)
 
+    # the mother's page: her child, and the parent-portal invitation waiting for an email address
+    page.locator("#guardians").get_by_role("link", name=f"Mwanahawa {surname}").click()
+    expect(page.get_by_test_id("guardian-name")).to_have_text(f"Mwanahawa {surname}")
+    expect(page.get_by_text(f"Neema {surname}")).to_be_visible()
+    expect(page.get_by_role("button", name="Invite to the parent portal")).to_be_disabled()
+    screenshot(page, "academics-guardian-detail")
+
     page.goto(site.school("demo", "/school/"))
     expect(page.get_by_role("heading", name="Classes and subjects", exact=True)).to_be_visible()
     screenshot(page, "academics-structure")
@@ -127,3 +134,5 @@ def test_admin_admits_a_student_with_a_guardian(page, site, in_database, new_pag
     screenshot(phone_view, "academics-student-list")
     phone_view.goto(student_url)
     screenshot(phone_view, "academics-student-detail")
+    phone_view.goto(site.school("demo", "/school/"))
+    screenshot(phone_view, "academics-structure")
