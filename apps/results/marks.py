@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -192,13 +192,22 @@ def mark_set(*, assessment: Assessment, student: Student, subject: Subject, valu
                         reason=reason, override_lock=_review)
         mark = (Mark.objects.select_for_update()
                 .filter(assessment=assessment, student=student, subject=subject).first())
-        old = BLANK if mark is None else MarkValue(mark.score, mark.is_absent)
+        created = False
+        if mark is None and not new.is_blank:
+            try:
+                with transaction.atomic():  # a savepoint: someone may be saving this first mark right now
+                    mark = Mark.objects.create(assessment=assessment, student=student, subject=subject,
+                                               score=new.score, is_absent=new.is_absent, entered_by=actor)
+                old, created = BLANK, True
+            except IntegrityError:  # they were first: theirs is the old value, and it is locked now
+                mark = Mark.objects.select_for_update().get(assessment=assessment, student=student,
+                                                            subject=subject)
+                old = MarkValue(mark.score, mark.is_absent)
+        else:
+            old = BLANK if mark is None else MarkValue(mark.score, mark.is_absent)
         if old == new:
             return mark if mark is not None else Mark(assessment=assessment, student=student, subject=subject)
-        if mark is None:
-            mark = Mark.objects.create(assessment=assessment, student=student, subject=subject, score=new.score,
-                                       is_absent=new.is_absent, entered_by=actor)
-        else:
+        if not created:
             mark.score, mark.is_absent, mark.entered_by = new.score, new.is_absent, actor
             mark.save(update_fields=["score", "is_absent", "entered_by", "updated_at"])
         values = _change_values(mark=mark, actor=actor, now=timezone.now(), old=old, new=new, reason=reason,
@@ -279,7 +288,12 @@ def marks_bulk_upsert(*, assessment: Assessment, subject: Subject, rows: list[di
                 to_update.append(mark)
             pending.append((mark, old, new))
         if to_create:
-            Mark.objects.bulk_create(to_create)
+            try:
+                with transaction.atomic():
+                    Mark.objects.bulk_create(to_create)
+            except IntegrityError:
+                raise ValidationError(_("Someone saved marks for these students at the same moment; load them "
+                                        "again and retry."), code="conflict") from None
         if to_update:
             Mark.objects.bulk_update(to_update, ["score", "is_absent", "entered_by", "updated_at"])
         if pending:
