@@ -80,6 +80,11 @@ def test_home_and_marks_page_count_marked_students_per_assignment(as_teacher, sc
     assert (rows[("MATH", school.taught.id)]["marked"], rows[("MATH", school.taught.id)]["total"]) == (1, 2)
     assert set(rows) == {("MATH", school.taught.id), ("ENG", school.led.id)}
     assert "1/2 marked" in page.content.decode()
+    grid = reverse("results:marks-grid", kwargs={"assessment_id": school.assessment.id, "stream_id": school.taught.id,
+                                                 "subject_id": school.maths.id})
+    assert f'href="{grid}"' in page.content.decode() and f'href="{grid}"' in home.content.decode()
+    results_page = reverse("results:stream-results", kwargs={"term_id": school.term.id, "stream_id": school.taught.id})
+    assert f'href="{results_page}"' in home.content.decode()
 
 
 def test_an_absent_mark_counts_as_marked(as_teacher, school):
