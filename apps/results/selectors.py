@@ -10,6 +10,7 @@ from collections import Counter, defaultdict
 from decimal import Decimal
 
 from django.db.models import Avg, Count, F, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from apps.academics.models import SchoolClass, Stream, Student, Subject, Term
 from apps.academics.selectors import teacher_stream_ids
@@ -86,6 +87,11 @@ def term_results_for_user(*, user, term: Term | None = None, stream_id: int | No
 
 # --- pages ----------------------------------------------------------------------------------------
 
+def _plain_number(value) -> str:
+    """80.00 → "80", 74.50 → "74.5"."""
+    return "" if value is None else format(value.normalize(), "f")
+
+
 def _number(value) -> Decimal | None:
     return None if value is None else Decimal(value).quantize(Decimal("0.01"))
 
@@ -151,6 +157,12 @@ def results_table(*, term: Term, stream: Stream | None = None, school_class: Sch
         if item["mean"] != previous:
             rank, previous = index, item["mean"]
         item["rank"] = rank
+    # cells pre-formatted here: a class of 500 students has 6,000 of them, too many for template filters
+    absent_text = _("ABS")
+    for by_subject in cells.values():
+        for subject_id, row in by_subject.items():
+            by_subject[subject_id] = (absent_text, "", True) if row["is_absent"] else (
+                _plain_number(row["score"]), row["grade"], False)
     rows = [{"result": r, "cells": [cells[r.student_id].get(s.pk) for s in subjects]} for r in results]
     divisions = Counter(r.division for r in results if r.division)
     averages = [r.average for r in results if r.average is not None]

@@ -351,7 +351,9 @@ def result_unpublish(request, term_id: int):
 
 
 def _table_page(request, term, title, table, **extra):
+    student_base = reverse("results:student-results", args=[term.pk, 0])[:-2]  # + id + "/" per row
     return render(request, "results/result_table.html", {"term": term, "title": title, "table": table,
+                                                         "student_base": student_base,
                                                          "is_admin": request.user.role == Role.SCHOOL_ADMIN, **extra})
 
 
