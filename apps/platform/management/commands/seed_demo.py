@@ -14,7 +14,7 @@ import time
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand
-from django.db import connection
+from django.db import connection, transaction
 from django_tenants.utils import schema_context
 
 from apps.accounts.roles import Role
@@ -191,7 +191,13 @@ class Command(BaseCommand):
                 for email in (spec["admin_email"], f"bursar@{spec['slug']}.school"):
                     demo_totp_device(email)
                 if not options.get("no_school_year"):
-                    outcome = demo_school_year(slug=spec["slug"], write=self.stdout.write)
+                    try:
+                        with transaction.atomic():  # all of it or none (and the rest of the seed goes on)
+                            outcome = demo_school_year(slug=spec["slug"], write=self.stdout.write)
+                    except Exception as error:  # noqa: BLE001  (the demo starts without it; say why)
+                        self.stderr.write(f"the school year of {spec['name']} could not be generated: "
+                                          f"{error.__class__.__name__}: {error}")
+                        continue
                     if not outcome.get("skipped"):
                         self.stdout.write(f"school year of {spec['name']} in place in {outcome['seconds']} s")
         # the owner's overview reads aggregated figures; have them now rather than at the next hourly run
