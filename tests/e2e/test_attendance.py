@@ -148,3 +148,13 @@ def test_teacher_takes_todays_register_on_a_phone_and_the_admin_sees_the_outbox(
         expect(outbox).to_contain_text(f"{name} was marked absent")
     expect(outbox).to_contain_text("Queued")
     screenshot(admin, "outbox-admin")
+
+    # the admin's register list for today (every stream, the freeze form) and the term report
+    admin.goto(site.school("demo", "/attendance/"))
+    expect(admin.locator(f'[data-stream="{register["stream"]}"]')).to_contain_text("2 absent")
+    screenshot(admin, "register-list-admin")
+    admin.goto(site.school("demo", "/attendance/reports/"))
+    expect(admin.get_by_test_id("stream-rates")).to_contain_text(register["stream_name"])
+    expect(admin.get_by_test_id("chronic")).to_be_visible()
+    assert admin.js_errors == []
+    screenshot(admin, "attendance-report")
