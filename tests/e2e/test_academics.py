@@ -119,6 +119,15 @@ def test_admin_admits_a_student_with_a_guardian(page, site, in_database, new_pag
 
     page.goto(site.school("demo", "/school/"))
     expect(page.get_by_role("heading", name="Classes and subjects", exact=True)).to_be_visible()
+    # a room added inline: its section answers, and the streams' room choices reload with it
+    room = f"Lab {surname[-4:]}"
+    rooms = page.locator("#rooms")
+    rooms.get_by_label(re.compile("^Room")).fill(room)
+    rooms.get_by_role("button", name="Add room").click()
+    expect(page.locator("#rooms")).to_contain_text(room)
+    expect(page.locator("#classes select[name$='-room']").first.locator("option", has_text=room)).to_have_count(1)
+    page.locator("#rooms").get_by_role("button", name="Add room").click()
+    expect(page.locator("#rooms")).to_contain_text("This field is required.")
     screenshot(page, "academics-structure")
     page.goto(site.school("demo", "/school/profile/"))
     page.get_by_label("Admission number pattern").fill("ADM/{year}/{seq:05d}")
