@@ -267,3 +267,20 @@ def test_another_schools_token_is_refused_here(api_client, school_a, school_b, a
 
     assert response.status_code == 401
 
+
+
+def test_admin_invites_a_guardian_with_an_email(api_client, school_a, admin_a, mailoutbox,
+                                                django_capture_on_commit_callbacks):
+    client = api_as(api_client, school_a, admin_a)
+    by_phone = client.post("/api/v1/guardians/", {"first_name": "A", "last_name": "B", "phone": "0711 222 333"},
+                           format="json").json()
+    by_email = client.post("/api/v1/guardians/", {"first_name": "C", "last_name": "D", "email": "mama@example.test"},
+                           format="json").json()
+
+    refused = client.post(f"/api/v1/guardians/{by_phone['id']}/invite/")
+    with django_capture_on_commit_callbacks(execute=True):
+        invited = client.post(f"/api/v1/guardians/{by_email['id']}/invite/")
+
+    assert refused.status_code == 400 and "email" in refused.json()["error"]["details"]
+    assert invited.status_code == 200
+    assert [message.to for message in mailoutbox] == [["mama@example.test"]]

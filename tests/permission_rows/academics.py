@@ -50,6 +50,7 @@ ROWS = {
     ("school", "api:student-detail"): not_checked(_API_OBJECT),
     ("school", "api:student-status"): not_checked(_API_OBJECT),
     ("school", "api:guardian-detail"): not_checked(_API_OBJECT),
+    ("school", "api:guardian-invite"): not_checked(_API_OBJECT),
     ("school", "api:guardian-student-list"): not_checked(_API_OBJECT),
     ("school", "api:guardian-student-detail"): not_checked(_API_OBJECT),
     ("school", "api:class-detail"): not_checked(_API_OBJECT),

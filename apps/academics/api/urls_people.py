@@ -10,6 +10,7 @@ urlpatterns = [
     path("students/<int:pk>/status/", views.StudentStatusView.as_view(), name="student-status"),
     path("guardians/", views.GuardianListView.as_view(), name="guardian-list"),
     path("guardians/<int:pk>/", views.GuardianDetailView.as_view(), name="guardian-detail"),
+    path("guardians/<int:pk>/invite/", views.GuardianInviteView.as_view(), name="guardian-invite"),
     path("guardians/<int:pk>/students/", views.GuardianStudentsView.as_view(), name="guardian-student-list"),
     path("guardians/<int:pk>/students/<int:student_id>/", views.GuardianStudentDetailView.as_view(),
          name="guardian-student-detail"),

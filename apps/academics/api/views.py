@@ -247,6 +247,24 @@ class GuardianDetailView(APIView):
 
 
 @extend_schema(tags=["guardians"])
+class GuardianInviteView(APIView):
+    permission_classes = [ReadWrite(read=(ADMIN,))]
+
+    @extend_schema(summary="Email the guardian a link to the parent portal (school admins)",
+                   description="He chooses a password through the link (valid 7 days, once). Refused when he has "
+                               "no email or can already sign in.",
+                   request=None, responses=s.GuardianSerializer, examples=[GUARDIAN_EXAMPLE])
+    def post(self, request, pk: int):
+        from apps.accounts.invitations import school_base_url
+
+        guardian = guardian_get_for_user(user=request.user, pk=pk)
+        services.guardian_invite(guardian=guardian, actor=request.user, base_url=school_base_url(request),
+                                 request=request)
+        guardian = get_for_user_or_404(_guardians(request.user), pk)
+        return Response(s.GuardianSerializer(guardian, context=_guardian_context(request)).data)
+
+
+@extend_schema(tags=["guardians"])
 class GuardianStudentsView(APIView):
     permission_classes = [ReadWrite(read=(ADMIN,))]
 
