@@ -75,8 +75,12 @@ def student_import_detail(request, pk):
     limit_error = imports.plan_limit_error(counts["valid"]) if batch.status == StudentImport.Status.PREVIEW else ""
     context = {"batch": batch, "counts": counts, "valid": valid, "invalid": invalid, "limit_error": limit_error,
                "can_confirm": batch.status == StudentImport.Status.PREVIEW and counts["valid"] and not limit_error}
-    template = "academics/import_detail.html#status" if request.htmx else "academics/import_detail.html"
-    return render(request, template, context)
+    if request.htmx:
+        response = render(request, "academics/import_detail.html#status", context)
+        if batch.status != StudentImport.Status.RUNNING:
+            response["HX-Refresh"] = "true"  # finished while polling: show the whole result page
+        return response
+    return render(request, "academics/import_detail.html", context)
 
 
 @require_POST

@@ -191,3 +191,16 @@ def test_the_promotion_page_says_when_there_is_no_next_year(admin_client):
     page = admin_client.get(reverse("academics:promotion"))
 
     assert page.status_code == 200 and b'data-testid="no-next-year"' in page.content
+
+
+def test_the_import_page_polls_while_running_and_reloads_when_done(admin_client):
+    upload(admin_client, ",Asha,,Juma,F,,1A,,,,,\n")
+    batch = StudentImport.objects.get()
+    admin_client.post(reverse("academics:student-import-confirm", args=[batch.pk]))
+    url = reverse("academics:student-import-detail", args=[batch.pk])
+
+    running = admin_client.get(url, headers={"HX-Request": "true"})
+    assert 'hx-trigger="every 2s"' in running.content.decode() and "HX-Refresh" not in running
+    job_run(job_id=Job.objects.get().pk)
+    done = admin_client.get(url, headers={"HX-Request": "true"})
+    assert done["HX-Refresh"] == "true"
