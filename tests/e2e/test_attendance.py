@@ -16,7 +16,7 @@ from tests.e2e.conftest import DEMO_ADMIN, screenshot, sign_in
 
 pytestmark = pytest.mark.e2e
 
-PASSWORD = "a-long-register-password"
+PASSWORD = "kilimanjaro-sunrise-7391"
 NAMES = [("Asha", "Kombo"), ("Baraka", "Lema"), ("Chausiku", "Mrema"), ("Daudi", "Njau"), ("Eliya", "Omari")]
 
 
@@ -52,7 +52,7 @@ def _build(tag: str) -> dict:
             StudentGuardian.objects.create(student=student, guardian=guardian, relationship="mother", is_primary=True)
             students.append((student.pk, f"{first} {last}"))
             parents.append(parent.pk)
-        made.update(teacher=teacher.pk, parents=parents, school_class=school_class.pk)
+        made.update(teacher=teacher.pk, parents=parents, school_class=school_class.pk, tag=tag)
         return {"teacher": teacher.email, "stream": stream.pk, "stream_name": stream.full_name, "students": students,
                 "today": today, "made": made}
 
@@ -63,7 +63,7 @@ def _remove(made: dict) -> None:
 
     from apps.academics.models import AcademicYear, Guardian, SchoolClass, Stream, Student, Term
     from apps.attendance.models import AttendanceMark, Register
-    from apps.communication.models import OutboxMessage
+    from apps.communication.models import Notice, OutboxMessage
 
     with schema_context("demo"):
         streams = Stream.objects.filter(school_class_id=made["school_class"])
@@ -71,6 +71,7 @@ def _remove(made: dict) -> None:
         AttendanceMark.objects.filter(student__in=students).delete()
         Register.objects.filter(stream__in=streams).delete()
         OutboxMessage.objects.filter(recipient_id__in=made["parents"]).delete()
+        Notice.objects.filter(title__endswith=f"R{made['tag']}A").delete()
         students.delete()
         streams.delete()
         SchoolClass.objects.filter(pk=made["school_class"]).delete()
@@ -158,3 +159,18 @@ def test_teacher_takes_todays_register_on_a_phone_and_the_admin_sees_the_outbox(
     expect(admin.get_by_test_id("chronic")).to_be_visible()
     assert admin.js_errors == []
     screenshot(admin, "attendance-report")
+
+    # one absent student's term, then a notice for parents
+    admin.goto(site.school("demo", f"/attendance/students/{absent[0][0]}/"))
+    expect(admin.get_by_test_id("summary")).to_contain_text("Absent")
+    screenshot(admin, "attendance-student")
+    admin.goto(site.school("demo", "/communication/notices/"))
+    admin.locator("summary", has_text="New notice").click()
+    admin.get_by_label("Title").fill(f"Parents' meeting {register['stream_name']}")
+    admin.get_by_label("Text").fill("Saturday at 9:00 in the hall.")
+    admin.get_by_label("For").select_option("parents")
+    admin.locator("#notice-panel form button[type=submit]").first.click()
+    expect(admin.get_by_text("Notice saved.")).to_be_visible()
+    expect(admin.locator("tbody")).to_contain_text(f"Parents' meeting {register['stream_name']}")
+    assert admin.js_errors == []
+    screenshot(admin, "notices-admin")
