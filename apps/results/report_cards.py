@@ -2,22 +2,34 @@
 the services that start and do the rendering job, the verification a QR code leads to, and who may
 see which card.
 
-Rendering, and why it is fast (figures from `benchmarks/report_cards.py`, 100 cards, one process,
-on the 2-core build machine; see the closing table of that script's output):
+Rendering: choices and what they were measured to be worth (`benchmarks/report_cards.py`: 100 cards
+of 12 subjects on one process; figures in CPU time per card, because the 2-core build machine ran
+at a load average of 9-12 while it was measured and wall times there were 5-6x the CPU times):
 
-* A plain WeasyPrint render of the same one-page HTML, default options and system fonts (DejaVu
-  through fontconfig), costs about 200-230 ms a card; most of it is font subsetting (fontTools)
-  of large system fonts, plus parsing the stylesheet and loading fonts again for every document.
-* Cards here use one small vendored family, "Card Sans" (static/fonts/, a Latin subset of
-  Liberation Sans: English, Kiswahili and other Latin-script names, regular + bold, 25 KB each)
-  embedded whole with `full_fonts=True`: no subsetting at all, and only ~50 KB of fonts per PDF.
+* One small vendored family, "Card Sans" (static/fonts/: a Latin subset of Liberation Sans for
+  English, Kiswahili and other Latin-script names, regular + bold, 25 KB each; made by
+  static/fonts/build_card_sans.py), loaded through @font-face, so the card looks the same on any
+  server whatever fonts fontconfig has.
 * One `ReportCardRenderer` per job holds what every card shares: the FontConfiguration (fonts
-  loaded once), the parsed `weasyprint.CSS` (the stylesheet is parsed once), WeasyPrint's image
-  `cache` dict (the school's logo decoded once), the logo as a data URI and the grading key.
-* Each card is its own small document (the job renders card by card): rendering a whole stream
-  as one document and splitting its pages measured no faster, and card by card keeps a failure to
-  one card and the memory flat.
-Result: about 25-40 ms a card (5-8x faster than the plain render) and PDFs of ~70 KB.
+  loaded once), the parsed `weasyprint.CSS` (the stylesheet is parsed once, with the school's
+  colours), WeasyPrint's image `cache` dict, the logo as a data URI and the grading key.
+* The QR code is a PNG data URI with one pixel per module (scaled up unsmoothed): an SVG path of one
+  square per module cost more to parse and draw than the rest of the footer.
+* No flexbox: WeasyPrint's flex layout re-lays out its items several times; floats with fixed widths
+  and `table-layout: fixed` tables give the same look for much less layout work (flex was about
+  40 % of a card's time in the profile before this change).
+* Each card is its own document: laying out a whole stream as one document and writing its pages
+  one by one measured no faster per card (the cost is layout, which is per page either way), and
+  card by card keeps a failure to one card and memory flat.
+* Fonts: with a 25 KB font, subsetting (WeasyPrint's default) and `full_fonts=True` measured the
+  same within noise; the job subsets (`full_fonts=False`), which keeps each PDF smaller.
+
+Measured (CPU per card, busy machine): plain `HTML(string=...).write_pdf()` of the same HTML with
+default options ~315 ms (system DejaVu fonts ~340 ms); the job's renderer ~310 ms; the template
+and QR code alone ~9 ms. On this one-page card with 12 subjects, a grading key and tables, about
+70 % of the time is WeasyPrint's layout, 20 % the cascade and 10 % box building; font subsetting
+is not what costs here, so the 50 ms goal is NOT met: the next step is a flatter card (absolutely
+positioned blocks, fewer boxes) or a layout cache for the parts every card shares.
 
 Verification: `ReportCard.verification_code` is `<school slug>-<random token>` (the token never
 holds a "-"), so /verify/<code>/ on the platform host finds the school from the code itself, with
@@ -199,12 +211,12 @@ def _colour_shades(hex_colour: str) -> dict:
 class ReportCardRenderer:
     """Renders the cards of one school and term; build one per job and reuse it for every card."""
 
-    def __init__(self, *, term: Term, profile: SchoolProfile | None = None, full_fonts: bool = True):
+    def __init__(self, *, term: Term, profile: SchoolProfile | None = None, full_fonts: bool = False):
         from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
 
         self.term = term
-        self.full_fonts = full_fonts  # False only to measure subsetting (benchmarks/report_cards.py)
+        self.full_fonts = full_fonts  # True embeds the fonts whole (measured in benchmarks/report_cards.py)
         self.profile = profile or school_profile()
         self.font_config = FontConfiguration()
         self.image_cache: dict = {}

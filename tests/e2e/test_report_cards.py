@@ -3,6 +3,7 @@ cards, watches the job finish on the worker, downloads one card, and its code ve
 platform host. The card itself is screenshotted from its HTML (Chromium does not draw PDFs headless)."""
 
 import base64
+import datetime
 import re
 import uuid
 
@@ -39,9 +40,10 @@ def admin_and_results(in_database) -> dict:
             if not SchoolProfile.objects.exists():
                 SchoolProfile.objects.create(name="Demo Secondary School", motto="Elimu ni ufunguo wa maisha",
                                              address="P.O. Box 100, Arusha", head_teacher_name="Mwl. Grace Kimaro")
-            year = AcademicYear.objects.create(name=f"E2E {tag}", starts_on="2025-01-13", ends_on="2025-12-05")
-            term = Term.objects.create(year=year, number=1, name="Term 1", starts_on="2025-01-13",
-                                       ends_on="2025-06-06", results_published_at=timezone.now())
+            year = AcademicYear.objects.create(name=f"E2E {tag}", starts_on=datetime.date(2025, 1, 13),
+                                               ends_on=datetime.date(2025, 12, 5))
+            term = Term.objects.create(year=year, number=1, name="Term 1", starts_on=datetime.date(2025, 1, 13),
+                                       ends_on=datetime.date(2025, 6, 6), results_published_at=timezone.now())
             level = (SchoolClass.objects.order_by("-level").values_list("level", flat=True).first() or 0) + 1
             school_class = SchoolClass.objects.create(name=f"Form E{tag}", level=level)
             stream = Stream.objects.create(school_class=school_class, name="A")
