@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -78,7 +79,9 @@ def _grid_context(request, assessment, stream, subject, **extra):
             "lock_state": state, "unlock": unlock, "is_admin": request.user.role == Role.SCHOOL_ADMIN,
             "max_mark": mark_display(assessment.max_mark, False),
             "rows": extra.pop("rows", None) or _grid_rows(assessment=assessment, stream=stream, subject=subject),
-            "reason_form": ReasonForm(), **extra}
+            "reason_form": ReasonForm(), **extra,
+            # one reverse for the page, not one per student: "/results/marks/history/" + id + "/"
+            "history_base": reverse("results:marks-history", kwargs={"mark_id": 0})[:-2]}
 
 
 # --- the grid ------------------------------------------------------------------------------------------
