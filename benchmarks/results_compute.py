@@ -23,6 +23,7 @@ is missed.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -111,6 +112,16 @@ def _pages(school, term, stream, school_class) -> list[str]:
             queries = len(captured.captured_queries)
             connection.set_schema_to_public()
         rows = response.content.decode().count("/students/")
+        if os.environ.get("RESULTS_BENCH_PROFILE"):
+            import cProfile
+            import pstats
+
+            profile = cProfile.Profile()
+            profile.enable()
+            client.get(url)
+            profile.disable()
+            connection.set_schema_to_public()
+            pstats.Stats(profile).sort_stats("tottime").print_stats(12)
         lines.append((label, rows, queries, times))
     return lines
 
