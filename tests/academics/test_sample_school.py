@@ -121,12 +121,13 @@ def test_a_bulk_load_puts_every_constraint_and_index_back(in_school_a):
         Mark.objects.create(assessment=mark.assessment, student=mark.student, subject=mark.subject, score=1)
 
 
-def test_the_demo_year_wires_the_demo_teacher_and_parent_and_publishes(in_school_a, monkeypatch):
+def test_the_demo_year_wires_the_demo_teacher_and_parent_and_publishes(in_school_a, monkeypatch, settings, tmp_path):
     from apps.academics.selectors import children_for_guardian
     from apps.platform.management.commands import seed_demo
     from apps.results.models import ReportCard, TermResult
     from tests.factories import UserFactory
 
+    settings.MEDIA_ROOT = tmp_path  # the report cards' files
     monkeypatch.setattr(seed_demo, "SCHOOL_YEAR", {**seed_demo.SCHOOL_YEAR, "students": 60, "teachers": 6,
                                                    "subjects": 9})
     teacher = UserFactory(role="teacher", email="teacher@alpha.school")
