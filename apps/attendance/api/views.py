@@ -110,6 +110,11 @@ class SummaryRowSerializer(SummarySerializer):
     stream_name = serializers.CharField()
 
 
+class SummaryResponseSerializer(serializers.Serializer):
+    term = serializers.IntegerField(allow_null=True)
+    streams = SummaryRowSerializer(many=True)
+
+
 @extend_schema(tags=["attendance"])
 class SummaryView(APIView):
     permission_classes = [STAFF]
@@ -118,7 +123,7 @@ class SummaryView(APIView):
         summary="Attendance rates per stream for a term",
         description=SCOPE + " Without `term`, the current term. Rate: (present + late) / marks, in %.",
         parameters=[OpenApiParameter("term", int), OpenApiParameter("stream", int)],
-        responses=SummaryRowSerializer(many=True),
+        responses=SummaryResponseSerializer,
         examples=[OpenApiExample("Rates", response_only=True, value={"term": 1, "streams": [
             {"stream": 3, "stream_name": "Form 2A", "present": 380, "absent": 12, "late": 8, "excused": 0,
              "days": 400, "rate": 97.0}]})])
