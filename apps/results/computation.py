@@ -144,13 +144,26 @@ ranked AS (
                                                    ORDER BY g.score DESC) END AS position_in_class
     FROM graded g
 ),
+changed AS (
+    -- only new or different rows go to the upsert: after one mark change that is a few dozen, not 24,000
+    SELECT k.*
+    FROM ranked k
+    LEFT JOIN {subject_result} r ON r.term_id = %(term_id)s AND r.student_id = k.student_id
+                                 AND r.subject_id = k.subject_id
+    WHERE r.id IS NULL
+       OR (r.stream_id, r.school_class_id, r.score, r.is_absent, r.grade, r.points, r.remark, r.position_in_stream,
+           r.position_in_class)
+          IS DISTINCT FROM
+          (k.stream_id, k.class_id, k.score, NOT k.has_score, k.grade, k.points, k.remark, k.position_in_stream,
+           k.position_in_class)
+),
 upserted AS (
     INSERT INTO {subject_result} AS r (term_id, student_id, subject_id, stream_id, school_class_id, score,
                                        is_absent, grade, points, remark, position_in_stream, position_in_class,
                                        computed_at)
     SELECT %(term_id)s, k.student_id, k.subject_id, k.stream_id, k.class_id, k.score, NOT k.has_score, k.grade,
            k.points, k.remark, k.position_in_stream, k.position_in_class, %(now)s
-    FROM ranked k
+    FROM changed k
     ON CONFLICT (term_id, student_id, subject_id) DO UPDATE SET
         stream_id = EXCLUDED.stream_id, school_class_id = EXCLUDED.school_class_id, score = EXCLUDED.score,
         is_absent = EXCLUDED.is_absent, grade = EXCLUDED.grade, points = EXCLUDED.points,
@@ -247,6 +260,17 @@ positioned AS (
            count(d.average) OVER (PARTITION BY d.class_id) AS class_size
     FROM divided d
 ),
+changed AS (
+    SELECT k.*
+    FROM positioned k
+    LEFT JOIN {term_result} r ON r.term_id = %(term_id)s AND r.student_id = k.student_id
+    WHERE r.id IS NULL
+       OR (r.stream_id, r.school_class_id, r.scheme_id, r.subjects_count, r.total, r.average, r.points, r.division,
+           r.position_in_stream, r.position_in_class, r.stream_size, r.class_size)
+          IS DISTINCT FROM
+          (k.stream_id, k.class_id, k.scheme_id, k.subjects_count::smallint, k.total, k.average, k.pts, k.division,
+           k.position_in_stream, k.position_in_class, k.stream_size, k.class_size)
+),
 upserted AS (
     INSERT INTO {term_result} AS r (term_id, student_id, stream_id, school_class_id, scheme_id, subjects_count,
                                     total, average, points, division, position_in_stream, position_in_class,
@@ -255,7 +279,7 @@ upserted AS (
     SELECT %(term_id)s, k.student_id, k.stream_id, k.class_id, k.scheme_id, k.subjects_count, k.total, k.average,
            k.pts, k.division, k.position_in_stream, k.position_in_class, k.stream_size, k.class_size, '', '',
            %(now)s
-    FROM positioned k
+    FROM changed k
     ON CONFLICT (term_id, student_id) DO UPDATE SET
         stream_id = EXCLUDED.stream_id, school_class_id = EXCLUDED.school_class_id, scheme_id = EXCLUDED.scheme_id,
         subjects_count = EXCLUDED.subjects_count, total = EXCLUDED.total, average = EXCLUDED.average,

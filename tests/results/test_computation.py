@@ -235,3 +235,10 @@ def test_another_school_sees_none_of_it(school, school_b):
     with schema_context(school_b.schema_name):
         assert not TermResult.objects.exists()
         assert not SubjectResult.objects.exists()
+
+
+def test_a_second_computation_with_nothing_changed_writes_nothing(school):
+    term_results_compute(term=school["term"])
+    again = term_results_compute(term=school["term"])
+    assert (again["subject_results_changed"], again["term_results_changed"]) == (0, 0)
+    assert (again["subject_results"], again["term_results"]) == (28, 4)
