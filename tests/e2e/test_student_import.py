@@ -9,7 +9,7 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import screenshot, sign_in
+from tests.e2e.conftest import DESKTOP, PHONE, screenshot, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -74,6 +74,9 @@ def test_admin_imports_students_with_one_bad_row(page, site, worker, in_database
     expect(bad).to_contain_text("There is no stream “Form 9Z” in this school.")
     expect(page.get_by_test_id("valid-table").locator("tbody tr")).to_have_count(2)
     screenshot(page, "student-import-preview")
+    page.set_viewport_size(PHONE)
+    screenshot(page, "student-import-preview")
+    page.set_viewport_size(DESKTOP)
 
     def admitted():
         from django_tenants.utils import schema_context
