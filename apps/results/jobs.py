@@ -14,4 +14,4 @@ def report_cards_job(*, job, reporter, term_id, stream_id=None, class_id=None, s
     stream = Stream.objects.select_related("school_class").get(pk=stream_id) if stream_id else None
     school_class = SchoolClass.objects.get(pk=class_id) if class_id else None
     outcome = report_cards_render(term=term, stream=stream, school_class=school_class, job=job, reporter=reporter)
-    return {**outcome, "scope": scope}
+    return {**outcome, "scope": scope, "term_id": term_id, "stream_id": stream_id}
