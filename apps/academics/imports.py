@@ -46,6 +46,7 @@ EXAMPLE_ROWS = [
 ]
 
 MAX_BYTES = 5 * 1024 * 1024
+PREVIEW_KEPT = datetime.timedelta(days=14)
 MAX_ROWS = 5000
 MAX_LENGTHS = {"admission_number": 40, "first_name": 100, "middle_name": 100, "last_name": 100,
                "guardian_first_name": 150, "guardian_last_name": 150, "guardian_email": 254}
@@ -355,6 +356,9 @@ def student_import_preview(*, name: str, data: bytes, actor) -> StudentImport:
     ImportFileError when the file as a whole cannot be read."""
     _columns, table = read_table(name=name, data=data)
     rows = check_rows(table)
+    # uploads never confirmed hold names and phones for nothing: they go after PREVIEW_KEPT
+    StudentImport.objects.filter(status=StudentImport.Status.PREVIEW,
+                                 created_at__lt=timezone.now() - PREVIEW_KEPT).delete()
     return StudentImport.objects.create(file_name=(name or "upload")[:200], rows=rows, created_by=actor)
 
 

@@ -273,3 +273,17 @@ def test_another_school_never_sees_the_import_or_its_students(streams, admin_a, 
     with schema_context(school_b.schema_name):
         assert not StudentImport.objects.exists()
         assert not Student.objects.filter(admission_number="S/1").exists()
+
+
+def test_uploads_left_unconfirmed_for_two_weeks_are_removed_at_the_next_upload(streams, admin_a):
+    from django.utils import timezone
+
+    old = preview(csv_bytes(",Asha,,Juma,F,,1A,,,,,"), admin_a)
+    done = preview(csv_bytes(",Baraka,,Juma,M,,1A,,,,,"), admin_a)
+    confirm_and_run(done, admin_a)
+    StudentImport.objects.filter(pk__in=[old.pk, done.pk]).update(
+        created_at=timezone.now() - imports.PREVIEW_KEPT - datetime.timedelta(hours=1))
+
+    fresh = preview(csv_bytes(",Chausiku,,Juma,F,,1A,,,,,"), admin_a)
+
+    assert set(StudentImport.objects.values_list("pk", flat=True)) == {done.pk, fresh.pk}
