@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -366,10 +366,44 @@ def _cells_html(cells) -> str:
     return mark_safe("".join(parts))  # noqa: S308 (every value above is escaped)
 
 
+def _dash(value) -> str:
+    return "—" if value in (None, "") else str(value)
+
+
+def _points_text(value) -> str:
+    return "—" if value is None else format(value.normalize(), "f")
+
+
+def _row_html(result, cells_html: str, *, by: str, student_base: str, incomplete_title: str) -> str:
+    """One student's row of a results table, built here for the same reason as its cells."""
+    division = result.division
+    if division == "INC":
+        division_html = format_html('<span title="{}">INC</span>', incomplete_title)
+    else:
+        division_html = escape(_dash(division))
+    if by == "class":
+        position, other = result.position_in_class, f"{_dash(result.position_in_stream)}/{result.stream_size}"
+        stream_cell = format_html("<td>{}</td>", result.stream.full_name)
+    else:
+        position, other = result.position_in_stream, f"{_dash(result.position_in_class)}/{result.class_size}"
+        stream_cell = ""
+    student = result.student
+    return format_html(
+        '<tr><td>{}</td><td><a href="{}{}/"><bdi>{}</bdi></a><div class="small text-muted" dir="ltr">{}</div></td>'
+        '{}{}<td class="text-end">{}</td><td class="text-end">{}</td><td class="text-end">{}</td><td>{}</td>'
+        '<td class="text-end">{}</td></tr>',
+        _dash(position), student_base, result.student_id, student.full_name, student.admission_number,
+        stream_cell, cells_html, _dash(result.total), _dash(result.average), _points_text(result.points),
+        division_html, other)
+
+
 def _table_page(request, term, title, table, **extra):
-    for row in table["rows"]:
-        row["cells_html"] = _cells_html(row["cells"])
     student_base = reverse("results:student-results", args=[term.pk, 0])[:-2]  # + id + "/" per row
+    incomplete = _("Incomplete: fewer subjects sat than the division needs")
+    by = extra.get("by", "stream")
+    for row in table["rows"]:
+        row["html"] = _row_html(row["result"], _cells_html(row["cells"]), by=by, student_base=student_base,
+                                incomplete_title=incomplete)
     return render(request, "results/result_table.html", {"term": term, "title": title, "table": table,
                                                          "student_base": student_base,
                                                          "is_admin": request.user.role == Role.SCHOOL_ADMIN, **extra})
