@@ -104,6 +104,7 @@ def test_a_semicolon_csv_from_a_european_excel_is_read(streams, admin_a):
     (csv_bytes(), "a.csv", "no students"),
     (b"PK\x03\x04 not really a workbook", "a.xlsx", "could not be opened"),
     (b"\xd0\xcf\x11\xe0", "old.xls", ".xls"),
+    (("first_name,last_name,sex,stream\n\"" + "x" * 200_000 + "\",a,F,1A\n").encode(), "a.csv", "could not be read"),
 ])
 def test_a_file_that_cannot_be_read_is_refused_whole(streams, admin_a, data, name, message):
     with pytest.raises(imports.ImportFileError) as refused:
@@ -287,3 +288,11 @@ def test_uploads_left_unconfirmed_for_two_weeks_are_removed_at_the_next_upload(s
     fresh = preview(csv_bytes(",Chausiku,,Juma,F,,1A,,,,,"), admin_a)
 
     assert set(StudentImport.objects.values_list("pk", flat=True)) == {done.pk, fresh.pk}
+
+
+def test_a_csv_that_is_not_utf8_is_read_as_windows_excel_writes_it(streams, admin_a):
+    data = (",".join(imports.HEADER) + "\n,Zoë,,Müller,F,,1A,,,,,\n").encode("cp1252") + b"\x81"
+
+    batch = preview(data, admin_a)
+
+    assert batch.rows[0]["clean"]["first_name"] == "Zoë" and batch.rows[0]["clean"]["last_name"] == "Müller"
