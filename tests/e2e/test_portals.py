@@ -213,3 +213,47 @@ def test_parent_switches_child_and_sees_published_results_and_report_card(phone_
     expect(download).to_have_attribute("href", re.compile(r"/results/report-cards/\d+/download/$"))
     assert page.js_errors == []
     screenshot(page, "parent-report-cards")
+
+
+@pytest.fixture
+def school_admin(in_database):
+    """A school admin of the demo school of this test's own, with an authenticator: (email, secret)."""
+    import base64
+
+    from django.contrib.auth import get_user_model
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from django_tenants.utils import schema_context
+
+    from apps.accounts.services import user_create
+
+    email = f"head-{uuid.uuid4().hex[:8]}@demo.school"
+
+    def create():
+        with schema_context("demo"):
+            user = user_create(email=email, password=PASSWORD, role="school_admin", first_name="Zawadi")
+            device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+            return base64.b32encode(bytes.fromhex(device.key)).decode()
+
+    yield email, in_database(create)
+
+    def remove():
+        with schema_context("demo"):
+            get_user_model().objects.filter(email=email).delete()
+
+    in_database(remove)
+
+
+def test_school_admin_dashboard_shows_the_days_widgets(page, site, portal, school_admin):
+    email, secret = school_admin
+    sign_in(page, site.school("demo", "/"), email, PASSWORD, totp_secret=secret)
+    expect(page).to_have_url(site.school("demo", "/dashboard/"))
+
+    widgets = page.get_by_test_id("admin-widgets")
+    expect(widgets.get_by_test_id("registers-taken")).to_have_text(re.compile(r"^\d+ / \d+$"))
+    expect(widgets.get_by_test_id("open-flags")).to_have_text(re.compile(r"^\d+$"))
+    expect(page.get_by_test_id("results-status")).to_be_visible()
+    # the class of this test's own is in the table and the chart is drawn
+    expect(page.get_by_test_id("students-by-class")).to_contain_text(portal.led_stream_name[:-1])
+    expect(page.locator("#students-by-class")).to_have_attribute("style", re.compile("width"))
+    assert page.js_errors == []
+    screenshot(page, "dashboard-school-admin")
