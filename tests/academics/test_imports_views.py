@@ -204,3 +204,18 @@ def test_the_import_page_polls_while_running_and_reloads_when_done(admin_client)
     job_run(job_id=Job.objects.get().pk)
     done = admin_client.get(url, headers={"HX-Request": "true"})
     assert done["HX-Refresh"] == "true"
+
+
+def test_a_repeater_who_left_meanwhile_is_explained_and_nobody_moves(admin_client, stream):
+    import datetime
+    AcademicYearFactory(name="2026", is_current=True)
+    target = AcademicYearFactory(name="2027", starts_on=datetime.date(2027, 1, 11), ends_on=datetime.date(2027, 12, 3),
+                                 is_current=False)
+    from tests.academics.factories import StudentFactory
+    gone = StudentFactory(stream=None, status="left")
+
+    response = admin_client.post(reverse("academics:promotion"), {"target_year": target.pk, "keep": [gone.pk]})
+
+    assert response.status_code == 400
+    assert "no longer active" in response.content.decode()
+    assert not Job.objects.filter(kind="academics.promote").exists()
