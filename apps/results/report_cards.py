@@ -24,12 +24,15 @@ at a load average of 9-12 while it was measured and wall times there were 5-6x t
 * Fonts: with a 25 KB font, subsetting (WeasyPrint's default) and `full_fonts=True` measured the
   same within noise; the job subsets (`full_fonts=False`), which keeps each PDF smaller.
 
-Measured (CPU per card, busy machine): plain `HTML(string=...).write_pdf()` of the same HTML with
-default options ~315 ms (system DejaVu fonts ~340 ms); the job's renderer ~310 ms; the template
-and QR code alone ~9 ms. On this one-page card with 12 subjects, a grading key and tables, about
-70 % of the time is WeasyPrint's layout, 20 % the cascade and 10 % box building; font subsetting
-is not what costs here, so the 50 ms goal is NOT met: the next step is a flatter card (absolutely
-positioned blocks, fewer boxes) or a layout cache for the parts every card shares.
+Measured (`benchmarks/report_cards.py --cards 100 --baseline 20`, CPU ms per card, load average ~11):
+plain `HTML(string=...).write_pdf()` of the same HTML, default options: 335 (system DejaVu: 382);
+the job's renderer, fonts subset: 318 (full_fonts=True: 316, but 79 KB PDFs instead of 41 KB);
+one document per stream split into pages: 265; the whole job (reads, render, storage, rows): 282
+(446 ms wall, 2.2 cards/s); template + QR code alone: 7. On this one-page card (12 subjects, a
+grading key, tables) WeasyPrint's layout is ~70 % of the time, the cascade ~20 %, box building ~10 %;
+font subsetting is not what costs here, so the 50 ms goal is NOT met. Next steps: a flatter card
+(absolutely positioned blocks, fewer boxes and tables), then batching a stream per document (the
+265 ms above hints at ~15 %, within this machine's noise).
 
 Verification: `ReportCard.verification_code` is `<school slug>-<random token>` (the token never
 holds a "-"), so /verify/<code>/ on the platform host finds the school from the code itself, with
