@@ -5,7 +5,7 @@ from rest_framework import serializers
 from apps.attendance.models import AttendanceMark, Register
 
 
-class MarkSerializer(serializers.ModelSerializer):
+class AttendanceMarkSerializer(serializers.ModelSerializer):
     student_name = serializers.CharField(source="student.full_name", read_only=True)
 
     class Meta:
@@ -33,14 +33,14 @@ class RegisterSerializer(serializers.ModelSerializer):
 
 
 class RegisterDetailSerializer(RegisterSerializer):
-    marks = MarkSerializer(many=True, read_only=True)
+    marks = AttendanceMarkSerializer(many=True, read_only=True)
 
     class Meta(RegisterSerializer.Meta):
         fields = [*RegisterSerializer.Meta.fields, "marks"]
         read_only_fields = fields
 
 
-class MarkInSerializer(serializers.Serializer):
+class AttendanceMarkInSerializer(serializers.Serializer):
     student = serializers.IntegerField(min_value=1)
     status = serializers.ChoiceField(choices=AttendanceMark.Status.choices)
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
@@ -50,7 +50,7 @@ class RegisterSaveSerializer(serializers.Serializer):
     stream = serializers.IntegerField(min_value=1)
     date = serializers.DateField()
     period = serializers.IntegerField(min_value=1, max_value=20, required=False, allow_null=True, default=None)
-    marks = MarkInSerializer(many=True, allow_empty=False)
+    marks = AttendanceMarkInSerializer(many=True, allow_empty=False)
 
     def validate_marks(self, marks):
         seen = set()
@@ -78,3 +78,13 @@ class SummarySerializer(serializers.Serializer):
     excused = serializers.IntegerField()
     days = serializers.IntegerField(help_text="Marks recorded")
     rate = serializers.FloatField(allow_null=True, help_text="Percentage attended (present + late) / marks")
+
+
+class StudentAttendanceSerializer(serializers.Serializer):
+    """One student's term: who, which term, the counts and each mark."""
+
+    student = serializers.IntegerField()
+    student_name = serializers.CharField()
+    term = serializers.IntegerField(allow_null=True)
+    summary = SummarySerializer()
+    marks = StudentMarkSerializer(many=True)

@@ -15,7 +15,8 @@ from apps.accounts.roles import Role
 from apps.attendance import selectors, services
 from apps.attendance.access import register_get_for_user, register_stream_get_for_user
 from apps.attendance.api.serializers import (
-    RegisterDetailSerializer, RegisterSaveSerializer, RegisterSerializer, StudentMarkSerializer,
+    RegisterDetailSerializer, RegisterSaveSerializer, RegisterSerializer, StudentAttendanceSerializer,
+    StudentMarkSerializer,
     SummarySerializer,
 )
 from apps.attendance.models import AttendanceMark
@@ -151,6 +152,7 @@ class StudentAttendanceView(APIView):
         description="Parents: their own children only; teachers: students of their streams; school admins: "
                     "everyone. Anyone else's child is 404. Without `term`, the current term.",
         parameters=[OpenApiParameter("term", int)],
+        responses=StudentAttendanceSerializer,
         examples=[OpenApiExample("A child's term", response_only=True, value={
             "student": 118, "student_name": "Amani Juma", "term": 1,
             "summary": {"present": 40, "absent": 2, "late": 1, "excused": 0, "days": 43, "rate": 95.3},
