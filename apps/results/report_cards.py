@@ -30,9 +30,11 @@ the job's renderer, fonts subset: 318 (full_fonts=True: 316, but 79 KB PDFs inst
 one document per stream split into pages: 265; the whole job (reads, render, storage, rows): 282
 (446 ms wall, 2.2 cards/s); template + QR code alone: 7. On this one-page card (12 subjects, a
 grading key, tables) WeasyPrint's layout is ~70 % of the time, the cascade ~20 %, box building ~10 %;
-font subsetting is not what costs here, so the 50 ms goal is NOT met. Next steps: a flatter card
-(absolutely positioned blocks, fewer boxes and tables), then batching a stream per document (the
-265 ms above hints at ~15 %, within this machine's noise).
+font subsetting is not what costs here, so the 50 ms goal is NOT met. The cost follows the number of
+boxes: the grading key and attendance tables alone are ~45 % of a card, the subjects table ~40 %;
+an experiment drawing the key and attendance as lines of inline blocks instead of tables saved ~20 %.
+Next steps: that flatter key, fewer cells in the subjects table, then batching a stream per document
+(the 265 ms above hints at ~15 %, within this machine's noise).
 
 Verification: `ReportCard.verification_code` is `<school slug>-<random token>` (the token never
 holds a "-"), so /verify/<code>/ on the platform host finds the school from the code itself, with
