@@ -100,3 +100,22 @@ def test_admin_opens_a_stream_sees_the_chart_and_publishes(page, site, in_databa
             return term.is_published, TermResult.objects.filter(term=term).count()
 
     assert in_database(published) == (True, 6)
+
+
+def test_admin_sees_weights_and_tries_marks_against_a_scheme(page, site, in_database):
+    made = admin_and_term(in_database)
+    sign_in(page, site.school("demo", "/"), made["email"], PASSWORD, totp_secret=made["secret"])
+
+    page.goto(site.school("demo", f"/results/assessments/?term={made['term']}"))
+    expect(page.get_by_test_id("weight-total")).to_have_text("Total: 100%")
+    screenshot(page, "results-assessments")
+
+    page.goto(site.school("demo", "/results/grading/"))
+    page.get_by_label("Scheme").select_option(label="NECTA ACSEE (Form 6)")
+    page.get_by_label(re.compile("^Marks")).fill("PHY 81, CHEM 69.5, MATH 35, GS 90")
+    page.get_by_label(re.compile("^Principal subjects")).fill("PHY, CHEM, MATH")
+    page.get_by_role("button", name="Evaluate").click()
+    expect(page.get_by_test_id("eval-division")).to_have_text("II")
+    expect(page.get_by_test_id("eval-points")).to_have_text("10")
+    assert page.js_errors == []
+    screenshot(page, "results-grading-what-if")
