@@ -71,13 +71,14 @@ def schemes_for_classes(*, term: Term, classes: list[SchoolClass]) -> dict[int, 
     codes = {cls.grading_scheme.code for cls in classes if cls.grading_scheme_id} | {DEFAULT_SCHEME_CODE}
     current = {s.code: s for s in GradingScheme.objects.filter(is_current=True, code__in=codes)}
     kept: dict[int, GradingScheme] = {}
-    if term.is_published:
-        rows = (TermResult.objects.filter(term=term, scheme__isnull=False, school_class__in=classes)
-                .values_list("school_class_id", "scheme_id").distinct())
-        ids = dict(rows)
-        if ids:
-            by_id = GradingScheme.objects.in_bulk(set(ids.values()))
-            kept = {class_id: by_id[scheme_id] for class_id, scheme_id in ids.items()}
+    # asked of the database, not of `term`: the caller's instance may predate the publication
+    rows = (TermResult.objects.filter(term=term, term__results_published_at__isnull=False, scheme__isnull=False,
+                                      school_class__in=classes)
+            .values_list("school_class_id", "scheme_id").distinct())
+    ids = dict(rows)
+    if ids:
+        by_id = GradingScheme.objects.in_bulk(set(ids.values()))
+        kept = {class_id: by_id[scheme_id] for class_id, scheme_id in ids.items()}
     chosen = {}
     for cls in classes:
         if cls.pk in kept:

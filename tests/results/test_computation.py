@@ -221,10 +221,11 @@ def test_query_count_does_not_grow_with_students(in_school_a, django_assert_max_
         return term
 
     small, large = build(1, 10), build(2, 40)
-    # weights, classes, schemes, savepoint, lock, subject results, term results (each after a SET search_path)
-    with django_assert_max_num_queries(14):
+    # weights, classes, schemes, kept versions, savepoint, lock, subject results, term results (each after a
+    # SET search_path)
+    with django_assert_max_num_queries(16):
         term_results_compute(term=small)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(16):
         counts = term_results_compute(term=large)
     assert counts["term_results"] == 40
 
@@ -242,3 +243,30 @@ def test_a_second_computation_with_nothing_changed_writes_nothing(school):
     again = term_results_compute(term=school["term"])
     assert (again["subject_results_changed"], again["term_results_changed"]) == (0, 0)
     assert (again["subject_results"], again["term_results"]) == (28, 4)
+
+
+def test_a_published_term_keeps_its_scheme_version_when_recomputed(in_school_a, admin_a):
+    from apps.results.grading import DivisionRange
+    from apps.results.publishing import term_results_publish
+    from apps.results.services import bands_from_data, scheme_copy, scheme_revise
+    from tests.results.factories_grading import preset
+
+    ours = scheme_copy(scheme=preset("necta-csee"), code="ours", name="Ours", actor=admin_a)
+    term = TermFactory()
+    form = SchoolClassFactory(level=1, grading_scheme=ours)
+    student = StudentFactory(stream=StreamFactory(school_class=form, name="A"))
+    exam = AssessmentFactory(term=term, name="Final", weight=D("100"))
+    subject = SubjectFactory(code="K1")
+    mark(exam, student, subject, 76)
+    term_results_publish(term=term, actor=admin_a)
+    scheme_revise(scheme=ours, bands=bands_from_data([
+        {"grade": "A", "min_mark": 80, "max_mark": 100, "points": 1},
+        {"grade": "B", "min_mark": 0, "max_mark": 79, "points": 2}]),
+        divisions=[DivisionRange("I", D(7), D(35))], actor=admin_a)
+    term_results_compute(term=term)  # after an unlock, say
+    assert SubjectResult.objects.get(student=student).grade == "A"  # 76 is an A in version 1
+    assert TermResult.objects.get(student=student).scheme == ours
+    draft = TermFactory(number=2, is_current=False)
+    mark(AssessmentFactory(term=draft, name="Final", weight=D("100")), student, subject, 76)
+    term_results_compute(term=draft)
+    assert SubjectResult.objects.get(student=student, term=draft).grade == "B"  # a draft uses version 2
