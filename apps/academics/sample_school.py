@@ -290,8 +290,9 @@ def _users(specs: list[dict], *, role: str, password_hash: str | None) -> list:
         roles_sync()
         group = Group.objects.get(name=role)
     Membership = User.groups.through
+    # roles_sync above may already have put them in their group
     Membership.objects.bulk_create([Membership(user_id=user.pk, group_id=group.pk) for user in users],
-                                   batch_size=1000)
+                                   batch_size=1000, ignore_conflicts=True)
     return users
 
 

@@ -3,7 +3,7 @@ from django.contrib.admin.utils import NestedObjects
 from django.contrib.auth.admin import UserAdmin
 from django.db import router
 
-from apps.accounts.deletion import PublicSchemaAware
+from apps.core.deletion import PublicSchemaAware
 
 from apps.accounts.models import User
 

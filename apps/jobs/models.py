@@ -6,8 +6,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.deletion import PublicSchemaSafeDelete, PublicSchemaSafeQuerySet
 
-class Job(models.Model):
+
+class Job(PublicSchemaSafeDelete):
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
         RUNNING = "running", _("Running")
@@ -32,6 +34,8 @@ class Job(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PublicSchemaSafeQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

@@ -233,7 +233,7 @@ MEDIA_ROOT = BASE_DIR / "media"
 # every school's files under MEDIA_ROOT/<schema>/ (MULTITENANT_RELATIVE_MEDIA_ROOT, %s = schema)
 MULTITENANT_RELATIVE_MEDIA_ROOT = "%s"
 STORAGES = {
-    "default": {"BACKEND": "django_tenants.files.storage.TenantFileSystemStorage"},
+    "default": {"BACKEND": "apps.core.storage.SchoolFileStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 

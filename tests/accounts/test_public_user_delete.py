@@ -1,4 +1,4 @@
-"""Platform staff live in the public schema, which has none of the school apps' tables: deleting one
+"""Platform staff and jobs live in the public schema too, which has none of the school apps' tables: deleting one
 must not look for their rows there (students, marks, registers refer to users only inside a school)."""
 
 from django.contrib.auth import get_user_model
@@ -49,3 +49,16 @@ def test_in_a_school_a_teacher_leading_a_stream_is_still_protected(in_school_a):
 
     with schema_context(in_school_a.schema_name):
         assert not get_user_model().objects.filter(pk=teacher.pk).exists()
+
+
+def test_a_platform_job_can_be_deleted_in_public(platform_owner):
+    from apps.jobs.models import Job
+
+    connection.set_schema_to_public()
+    job = Job.objects.create(kind="platform.refresh_analytics", title="Refresh", started_by=platform_owner)
+    Job.objects.create(kind="platform.refresh_analytics", title="Refresh again")
+
+    job.delete()
+    Job.objects.filter(title="Refresh again").delete()
+
+    assert not Job.objects.filter(title__startswith="Refresh").exists()
