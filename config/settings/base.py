@@ -373,6 +373,8 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "django.utils.autoreload": {"level": "WARNING"},
+        # WeasyPrint logs its progress at INFO (7 lines per PDF): per report card, that is noise and CPU.
+        "weasyprint": {"level": "WARNING"},
     },
 }
 
