@@ -19,13 +19,18 @@ class NavItem:
     roles: frozenset | None = None  # None: every signed-in role
     module: str | None = None  # feature flag that must be on for the school
     public: bool = False  # shown on the platform host instead of a school's
+    section: str | Promise = ""  # a heading the entry is listed under (entries of a section are adjacent)
 
 
 NAV_ITEMS = [
     NavItem("dashboard", _("Dashboard"), "dashboards:home", "bi-speedometer2"),
     # the school's core (entries whose URL does not resolve yet are left out by nav_for)
-    NavItem("teacher-home", _("My classes"), "teacher:home", "bi-easel", roles=frozenset({Role.TEACHER})),
-    NavItem("teacher-students", _("My students"), "teacher:students", "bi-people", roles=frozenset({Role.TEACHER})),
+    NavItem("teacher-home", _("My classes"), "teacher:home", "bi-easel", roles=frozenset({Role.TEACHER}),
+            section=_("Teaching")),
+    NavItem("teacher-students", _("My students"), "teacher:students", "bi-people", roles=frozenset({Role.TEACHER}),
+            section=_("Teaching")),
+    NavItem("teacher-marks", _("Marks entry"), "teacher:marks", "bi-pencil-square",
+            roles=frozenset({Role.TEACHER}), module="results", section=_("Teaching")),
     NavItem("parent-home", _("My children"), "parent:home", "bi-house-heart", roles=frozenset({Role.PARENT})),
     NavItem("parent-attendance", _("Attendance"), "parent:attendance", "bi-calendar-check",
             roles=frozenset({Role.PARENT}), module="attendance"),
@@ -35,34 +40,33 @@ NAV_ITEMS = [
             roles=frozenset({Role.PARENT}), module="results"),
     NavItem("parent-notices", _("Notices"), "parent:notices", "bi-megaphone", roles=frozenset({Role.PARENT})),
     NavItem("students", _("Students"), "academics:student-list", "bi-mortarboard",
-            roles=frozenset({Role.SCHOOL_ADMIN}), module="academics"),
+            roles=frozenset({Role.SCHOOL_ADMIN}), module="academics", section=_("People")),
     NavItem("guardians", _("Guardians"), "academics:guardian-list", "bi-person-hearts",
-            roles=frozenset({Role.SCHOOL_ADMIN}), module="academics"),
+            roles=frozenset({Role.SCHOOL_ADMIN}), module="academics", section=_("People")),
     NavItem("school-structure", _("Classes and subjects"), "academics:structure", "bi-diagram-3",
-            roles=frozenset({Role.SCHOOL_ADMIN}), module="academics"),
+            roles=frozenset({Role.SCHOOL_ADMIN}), module="academics", section=_("People")),
     NavItem("attendance", _("Attendance"), "attendance:register-list", "bi-calendar-check",
-            roles=frozenset({Role.SCHOOL_ADMIN, Role.TEACHER}), module="attendance"),
+            roles=frozenset({Role.SCHOOL_ADMIN, Role.TEACHER}), module="attendance", section=_("Attendance")),
     NavItem("attendance-report", _("Attendance reports"), "attendance:report", "bi-graph-up",
-            roles=frozenset({Role.SCHOOL_ADMIN}), module="attendance"),
+            roles=frozenset({Role.SCHOOL_ADMIN}), module="attendance", section=_("Attendance")),
     NavItem("assessments", _("Exams and marks"), "results:assessment-list", "bi-pencil-square",
-            roles=frozenset({Role.SCHOOL_ADMIN}), module="results"),
-    NavItem("teacher-marks", _("Marks entry"), "teacher:marks", "bi-pencil-square",
-            roles=frozenset({Role.TEACHER}), module="results"),
+            roles=frozenset({Role.SCHOOL_ADMIN}), module="results", section=_("Exams and results")),
     NavItem("results", _("Results"), "results:result-list", "bi-bar-chart",
-            roles=frozenset({Role.SCHOOL_ADMIN}), module="results"),
+            roles=frozenset({Role.SCHOOL_ADMIN}), module="results", section=_("Exams and results")),
     NavItem("report-cards", _("Report cards"), "results:report-card-list", "bi-file-earmark-pdf",
-            roles=frozenset({Role.SCHOOL_ADMIN}), module="results"),
+            roles=frozenset({Role.SCHOOL_ADMIN}), module="results", section=_("Exams and results")),
     NavItem("marks-review", _("Marks review"), "results:review-queue", "bi-shield-exclamation",
-            roles=frozenset({Role.SCHOOL_ADMIN}), module="results"),
+            roles=frozenset({Role.SCHOOL_ADMIN}), module="results", section=_("Exams and results")),
     NavItem("grading", _("Grading schemes"), "results:scheme-list", "bi-sliders",
-            roles=frozenset({Role.SCHOOL_ADMIN}), module="results"),
+            roles=frozenset({Role.SCHOOL_ADMIN}), module="results", section=_("Exams and results")),
     NavItem("notices", _("Notices"), "communication:notice-list", "bi-megaphone",
-            roles=frozenset({Role.SCHOOL_ADMIN})),
+            roles=frozenset({Role.SCHOOL_ADMIN}), section=_("School")),
     NavItem("jobs", _("Background jobs"), "jobs:job-list", "bi-hourglass-split",
-            roles=frozenset({Role.SCHOOL_ADMIN, Role.ACCOUNTANT, Role.TEACHER})),
-    NavItem("users", _("Users and roles"), "users:user-list", "bi-people", roles=frozenset({Role.SCHOOL_ADMIN})),
+            roles=frozenset({Role.SCHOOL_ADMIN, Role.ACCOUNTANT, Role.TEACHER}), section=_("School")),
+    NavItem("users", _("Users and roles"), "users:user-list", "bi-people", roles=frozenset({Role.SCHOOL_ADMIN}),
+            section=_("School")),
     NavItem("audit", _("Audit log"), "audit:audit-list", "bi-journal-check",
-            roles=frozenset({Role.SCHOOL_ADMIN})),
+            roles=frozenset({Role.SCHOOL_ADMIN}), section=_("School")),
     NavItem("break-glass", _("Break-glass"), "breakglass:session-list", "bi-shield-lock", public=True,
             roles=frozenset({Role.PLATFORM_OWNER})),
     NavItem("platform-audit", _("Audit log"), "audit:audit-list", "bi-journal-check", public=True,
@@ -90,7 +94,8 @@ def nav_for(*, user, tenant, path: str = "") -> list[dict]:
             url = reverse(item.url_name)
         except NoReverseMatch:
             continue
-        items.append({"key": item.key, "label": item.label, "url": url, "icon": item.icon, "active": False})
+        items.append({"key": item.key, "label": item.label, "url": url, "icon": item.icon, "active": False,
+                      "section": item.section})
     # the current page belongs to the entry with the longest URL that starts it (/super-admin/schools/new/
     # is under Schools, not Overview)
     matching = [item for item in items if path == item["url"] or (item["url"] != "/" and path.startswith(item["url"]))]
