@@ -147,3 +147,16 @@ def test_another_school_sees_nothing(api_client, school_a, school_b, cast, admin
     response = api_client.get(reverse("api:attendance-register-list"), HTTP_HOST=school_b.primary_host,
                               HTTP_AUTHORIZATION=f"Bearer {token}")
     assert response.status_code == 401
+
+
+def test_the_attendance_index_links_its_resources(api_client, school_a, school_b, admin_a):
+    from tests.conftest import tokens_in
+
+    api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {tokens_in(school_a, admin_a)['access']}")
+
+    body = api_client.get("/api/v1/attendance/", HTTP_HOST=school_a.primary_host).json()
+
+    assert body["registers"].endswith("/api/v1/attendance/registers/")
+    assert body["student"].endswith("/api/v1/attendance/students/{id}/")
+    # the same token means nothing on another school's host
+    assert api_client.get("/api/v1/attendance/", HTTP_HOST=school_b.primary_host).status_code == 401

@@ -11,6 +11,7 @@ ROWS = {
     ("school", "attendance:report"): school_page("school_admin", "teacher"),
     ("school", "attendance:student-report"): not_checked(
         "a student of her streams: tests/attendance/test_reports.py (404 for others, 403 for parents)"),
+    ("school", "api:attendance-index"): school_api("school_admin", "teacher", "parent"),
     ("school", "api:attendance-register-list"): school_api("school_admin", "teacher"),
     ("school", "api:attendance-register-detail"): not_checked("a register of hers: tests/attendance/test_api.py"),
     ("school", "api:attendance-summary"): school_api("school_admin", "teacher"),

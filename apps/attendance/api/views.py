@@ -2,7 +2,7 @@
 student's marks. Teachers: their streams; admins: all; parents: their children's marks only."""
 
 from django.db.models import Prefetch
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -167,3 +167,27 @@ class StudentAttendanceView(APIView):
             "marks": StudentMarkSerializer(marks, many=True).data,
         })
 
+
+
+@extend_schema(tags=["attendance"])
+class AttendanceIndexView(APIView):
+    """/api/v1/attendance/: the attendance resources, with links."""
+
+    permission_classes = [HasRole(Role.SCHOOL_ADMIN, Role.TEACHER, Role.PARENT)]
+
+    @extend_schema(
+        summary="The attendance resources",
+        responses=inline_serializer("AttendanceIndex", {
+            "registers": serializers.URLField(help_text="registers: list; POST saves a whole register (staff)"),
+            "summary": serializers.URLField(help_text="term rates per stream (staff)"),
+            "student": serializers.CharField(help_text="one student's term: replace {id} (parents: their children)"),
+        }))
+    def get(self, request):
+        from django.urls import reverse
+
+        return Response({
+            "registers": request.build_absolute_uri(reverse("api:attendance-register-list")),
+            "summary": request.build_absolute_uri(reverse("api:attendance-summary")),
+            "student": request.build_absolute_uri(reverse("api:attendance-student", kwargs={"pk": 0})).replace(
+                "/0/", "/{id}/"),
+        })

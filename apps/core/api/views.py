@@ -26,7 +26,7 @@ ENDPOINTS = [
     ("students", "api:student-list", "students: admit, change, status (scoped: teachers their streams, parents "
                                      "their children)"),
     ("guardians", "api:guardian-list", "guardians (parents) and their children"),
-    ("attendance-registers", "api:attendance-register-list", "registers: list, and save a whole register"),
+    ("attendance", "api:attendance-index", "attendance: registers, term rates, a student's term"),
     ("assessments", "api:assessment-list", "a term's assessments and their weights"),
     ("marks", "api:mark-list", "marks: list, and bulk upsert (all or nothing)"),
     ("mark-flags", "api:mark-flag-list", "suspicious mark changes to accept or revert (school admins)"),
