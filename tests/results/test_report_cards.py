@@ -43,11 +43,27 @@ def test_a_card_shows_the_school_student_subjects_positions_attendance_and_qr(st
     (ARTIFACTS / "report-card.pdf").parent.mkdir(parents=True, exist_ok=True)
     (ARTIFACTS / "report-card.pdf").write_bytes(pdf)
     (ARTIFACTS / "report-card.html").write_text(html.replace("</head>", f"<style>{renderer.css_text}</style></head>"))
-    from weasyprint import HTML
-
-    document = HTML(string=html, base_url=str(rc.FONTS_DIR)).render(stylesheets=[renderer.css],
-                                                                     font_config=renderer.font_config)
+    document = renderer.document(html).render(stylesheets=[renderer.css], font_config=renderer.font_config)
     assert len(document.pages) == 1, "a report card fits on one A4 page"
+    # the card's slim user-agent stylesheet lays the card out exactly as WeasyPrint's own one
+    standard = renderer.document(html, slim_ua=False).render(stylesheets=[renderer.css],
+                                                             font_config=renderer.font_config)
+    assert _boxes(document) == _boxes(standard)
+
+
+def _boxes(document):
+    found = []
+
+    def walk(box):
+        found.append((type(box).__name__, round(box.position_x, 2), round(box.position_y, 2),
+                      round(box.width or 0, 2), round(box.height or 0, 2), getattr(box, "text", None),
+                      box.style["font_weight"], box.style["font_size"], box.style["color"]))
+        for child in getattr(box, "children", []):
+            walk(child)
+
+    for page in document.pages:
+        walk(page._page_box)
+    return found
 
 
 def _generate(term, stream, admin):
