@@ -56,7 +56,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.db.models import Count, Q, QuerySet
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -209,16 +209,20 @@ def _logo_data_uri(profile: SchoolProfile) -> str:
 def qr_data_uri(text: str) -> str:
     """The QR code of `text` as a PNG data URI, one pixel per module (a few hundred bytes; the card
     scales it up without smoothing). No files, no network; far cheaper to lay out and draw than an
-    SVG path of one square per module."""
+    SVG path of one square per module. Mask pattern 0 (any mask is a valid code; qrcode's search for
+    the "best" one scored all eight in Python, 3/4 of the time), and the PNG is built from the module
+    matrix in one call rather than drawn module by module: ~1.5 ms instead of ~7.5."""
     import qrcode
-    from qrcode.image.pil import PilImage
+    from PIL import Image
 
-    qr = qrcode.QRCode(border=0, box_size=1, error_correction=qrcode.constants.ERROR_CORRECT_M,
-                       image_factory=PilImage)
+    qr = qrcode.QRCode(border=0, box_size=1, error_correction=qrcode.constants.ERROR_CORRECT_M, mask_pattern=0)
     qr.add_data(text)
     qr.make(fit=True)
+    matrix = qr.get_matrix()
+    size = len(matrix)
+    pixels = bytes(0 if dark else 255 for row in matrix for dark in row)
     buffer = io.BytesIO()
-    qr.make_image().save(buffer, format="PNG", optimize=True)
+    Image.frombytes("L", (size, size), pixels).convert("1").save(buffer, format="PNG")
     return f"data:image/png;base64,{base64.b64encode(buffer.getvalue()).decode()}"
 
 
@@ -250,6 +254,7 @@ class ReportCardRenderer:
         css = render_to_string("results/pdf/report_card.css",
                                {"colours": self.colours, "fonts": FONTS_DIR.as_uri()})
         self.css_text = css
+        self.template = get_template("results/pdf/report_card.html")  # compiled once, whatever the loaders
         self.css = CSS(string=css, font_config=self.font_config)
         self.ua_css = CSS(string=CARD_UA_CSS, font_config=self.font_config)
         self.shared = {
@@ -269,7 +274,7 @@ class ReportCardRenderer:
 
     def html(self, card: CardData) -> str:
         result = card.result
-        return render_to_string("results/pdf/report_card.html", {
+        return self.template.render({
             **self.shared,
             "student": card.student,
             "result": result,
