@@ -12,7 +12,8 @@ written directly, as `term_results_compute` would leave them). Then, in this one
 - baseline with system fonts: the same, with the font family set to DejaVu Sans through fontconfig
   (what a template without a vendored font gets);
 - renderer, fonts subset (what the job does): the job's `ReportCardRenderer` (fonts, stylesheet,
-  image cache shared), WeasyPrint subsetting the small vendored font;
+  image cache and compiled template shared, the card's slim user-agent stylesheet), WeasyPrint
+  subsetting the small vendored font;
 - renderer, full fonts: the same with `full_fonts=True` (the 25 KB fonts embedded whole);
 - one document for a stream: all of a stream's cards laid out as one document, each page then
   written as its own PDF;
@@ -155,10 +156,9 @@ def run(cards: int, baseline_cards: int) -> int:
         started, started_cpu = time.perf_counter(), time.process_time()
         pages = 0
         for bodies in by_stream.values():
-            joined = "<html><body>" + "".join(f'<div style="break-after: page">{b}</div>' for b in bodies) \
-                     + "</body></html>"
-            document = HTML(string=joined, base_url=str(rc.FONTS_DIR)).render(
-                stylesheets=[renderer.css], font_config=renderer.font_config)
+            joined = "<html><body>" + "".join(bodies) + "</body></html>"  # each card breaks the page after it
+            document = renderer.document(joined).render(
+                stylesheets=[renderer.css], font_config=renderer.font_config, cache=renderer.image_cache)
             for page in document.pages:
                 document.copy([page]).write_pdf(full_fonts=True)
                 pages += 1

@@ -42,8 +42,10 @@ no public lookup table, and reads the card inside that school's schema.
 """
 
 import base64
+import copy
 import hashlib
 import io
+import logging
 import mimetypes
 import secrets
 import zipfile
@@ -68,6 +70,7 @@ from apps.audit.services import audit_record
 from apps.results.models import GradingScheme, ReportCard, SubjectResult, TermResult
 
 JOB_KIND = "results.report_cards"
+logger = logging.getLogger(__name__)
 FONTS_DIR = Path(settings.BASE_DIR) / "static" / "fonts"
 TOKEN_BYTES = 15  # 20 url-safe characters, 120 bits
 
@@ -302,6 +305,26 @@ class ReportCardRenderer:
             stylesheets=[self.css], font_config=self.font_config, full_fonts=self.full_fonts,
             cache=self.image_cache, uncompressed_pdf=False)
 
+    def pdfs(self, cards: list[CardData]) -> list[bytes]:
+        """The PDFs of several cards, laid out as ONE document (a page per card; the cascade setup,
+        fonts and layout context are shared), each page then written as its card's own PDF. Raises
+        when anything fails or a card does not fill exactly one page: the caller then renders the
+        cards one by one, so that a failure stays with its card."""
+        htmls = [self.html(card) for card in cards]
+        head = htmls[0][:htmls[0].index("<body>")]
+        bodies = "".join(h[h.index("<body>") + 6:h.rindex("</body>")] for h in htmls)
+        document = self.document(f"{head}<body>{bodies}</body></html>").render(
+            stylesheets=[self.css], font_config=self.font_config, cache=self.image_cache)
+        if len(document.pages) != len(cards):
+            raise ValueError(f"{len(cards)} cards laid out on {len(document.pages)} pages")
+        pdfs = []
+        for card, page in zip(cards, document.pages, strict=True):
+            single = document.copy([page])
+            single.metadata = copy.copy(document.metadata)
+            single.metadata.title = f"{_('Report card')} — {card.student.full_name}"
+            pdfs.append(single.write_pdf(full_fonts=self.full_fonts, uncompressed_pdf=False))
+        return pdfs
+
 
 def report_card_path(*, card: ReportCard, result: TermResult) -> str:
     term = card.term
@@ -350,7 +373,9 @@ def report_cards_render(*, term: Term, stream: Stream | None = None, school_clas
                         job=None, reporter=None, renderer: ReportCardRenderer | None = None,
                         chunk: int = 25, render=None) -> dict:
     """Render and store every card in scope: one card's failure is recorded on its row and the
-    others go on. `render(card_data) -> bytes` replaces the renderer (benchmarks, tests)."""
+    others go on. The cards of a chunk are laid out as one document (`ReportCardRenderer.pdfs`);
+    when that fails, the chunk's cards are rendered one by one. `render(card_data) -> bytes`
+    replaces the renderer (benchmarks, tests), card by card."""
     results = (_scope_results(term=term, stream=stream, school_class=school_class)
                .select_related("student", "stream__school_class", "stream__class_teacher", "scheme")
                .order_by("stream__school_class__level", "stream__name", "position_in_stream", "student__last_name"))
@@ -358,6 +383,7 @@ def report_cards_render(*, term: Term, stream: Stream | None = None, school_clas
     if reporter is not None:
         reporter.set_total(len(results))
     renderer = renderer or ReportCardRenderer(term=term)
+    batch_render = render is None  # a given `render` is called card by card
     render = render or renderer.pdf
     slug = current_school_slug()
     existing = {c.student_id: c for c in ReportCard.objects.filter(term=term, student_id__in=[r.student_id
@@ -365,14 +391,24 @@ def report_cards_render(*, term: Term, stream: Stream | None = None, school_clas
     ready = failed = 0
     for start in range(0, len(results), chunk):
         batch = results[start:start + chunk]
+        items = []
         for data in cards_data(term=term, results=batch):
             card = existing.get(data.student.pk) or ReportCard(
                 term=term, student=data.student, verification_code=verification_code_new(school_slug=slug))
             card.term = term
             data.code = card.verification_code
             data.url = verification_url(card.verification_code)
+            items.append((data, card))
+        pdfs = [None] * len(items)
+        if batch_render and items:  # the chunk as one document; on any failure, card by card below
             try:
-                pdf = render(data)
+                pdfs = renderer.pdfs([data for data, _card in items])
+            except Exception:  # noqa: BLE001
+                logger.warning("report cards: a chunk of %s cards failed as one document; card by card",
+                               len(items), exc_info=True)
+        for (data, card), pdf in zip(items, pdfs, strict=True):
+            try:
+                pdf = pdf or render(data)
                 name = report_card_path(card=card, result=data.result)
                 if card.file and card.file.name:
                     default_storage.delete(card.file.name)

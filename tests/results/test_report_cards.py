@@ -119,6 +119,37 @@ def test_one_card_failing_does_not_stop_the_others(stream_results, media):
     assert ReportCard.objects.filter(term=term, status="ready").count() == 3
 
 
+def test_a_stream_is_rendered_as_one_document_and_split_into_each_card_s_own_pdf(stream_results, media):
+    term, stream, students, results = stream_results
+    renderer = rc.ReportCardRenderer(term=term)
+    data = rc.cards_data(term=term, results=list(TermResult.objects.filter(term=term).select_related(
+        "student", "stream__school_class", "scheme").order_by("position_in_stream")))
+    for d in data:
+        d.url = rc.verification_url(rc.verification_code_new(school_slug="school-a"))
+    pdfs = renderer.pdfs(data)
+    assert len(pdfs) == 4
+    assert all(pdf.startswith(b"%PDF") for pdf in pdfs) and len(set(pdfs)) == 4
+    outcome = rc.report_cards_render(term=term, stream=stream, renderer=renderer)
+    assert outcome == {"ready": 4, "failed": 0, "total": 4}
+
+
+def test_a_chunk_that_fails_as_one_document_is_rendered_card_by_card(stream_results, media):
+    term, stream, students, results = stream_results
+    renderer = rc.ReportCardRenderer(term=term)
+    rendered = []
+
+    def pdfs(cards):
+        raise ValueError("the chunk failed")
+
+    def pdf(data):
+        rendered.append(data.student.pk)
+        return b"%PDF-1.7 card"
+
+    renderer.pdfs, renderer.pdf = pdfs, pdf
+    outcome = rc.report_cards_render(term=term, stream=stream, renderer=renderer)
+    assert outcome == {"ready": 4, "failed": 0, "total": 4} and sorted(rendered) == sorted(s.pk for s in students)
+
+
 def test_generating_is_refused_without_computed_results(in_school_a, admin_a):
     from django.core.exceptions import ValidationError
 
