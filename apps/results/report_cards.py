@@ -2,9 +2,9 @@
 the services that start and do the rendering job, the verification a QR code leads to, and who may
 see which card.
 
-Rendering: choices and what they were measured to be worth (`benchmarks/report_cards.py`: 100 cards
-of 12 subjects on one process; figures in CPU time per card, because the 2-core build machine ran
-at a load average of 9-12 while it was measured and wall times there were 5-6x the CPU times):
+Rendering: choices and what they were measured to be worth (`benchmarks/report_cards.py --cards 60
+--baseline 10`: 60 cards of 12 subjects on one process; CPU time per card, the fair "per core"
+figure on the shared 2-core build machine, whose load makes single runs vary by +-20 %):
 
 * One small vendored family, "Card Sans" (static/fonts/: a Latin subset of Liberation Sans for
   English, Kiswahili and other Latin-script names, regular + bold, 25 KB each; made by
@@ -12,29 +12,35 @@ at a load average of 9-12 while it was measured and wall times there were 5-6x t
   server whatever fonts fontconfig has.
 * One `ReportCardRenderer` per job holds what every card shares: the FontConfiguration (fonts
   loaded once), the parsed `weasyprint.CSS` (the stylesheet is parsed once, with the school's
-  colours), WeasyPrint's image `cache` dict, the logo as a data URI and the grading key.
-* The QR code is a PNG data URI with one pixel per module (scaled up unsmoothed): an SVG path of one
-  square per module cost more to parse and draw than the rest of the footer.
-* No flexbox: WeasyPrint's flex layout re-lays out its items several times; floats with fixed widths
-  and `table-layout: fixed` tables give the same look for much less layout work (flex was about
-  40 % of a card's time in the profile before this change).
-* Each card is its own document: laying out a whole stream as one document and writing its pages
-  one by one measured no faster per card (the cost is layout, which is per page either way), and
-  card by card keeps a failure to one card and memory flat.
-* Fonts: with a 25 KB font, subsetting (WeasyPrint's default) and `full_fonts=True` measured the
-  same within noise; the job subsets (`full_fonts=False`), which keeps each PDF smaller.
+  colours), the compiled template, WeasyPrint's image `cache` dict, the logo as a data URI and the
+  grading key.
+* The cost of a card is WeasyPrint's work per element and per text box (~0.5 ms each: cascade,
+  line breaking through Pango, painting), so the card is flat: no floats and no flexbox (absolute
+  positions in relative boxes), class selectors only, attendance and the grading key as lines of
+  text, and the subjects table as ONE row of six column cells, a line per subject (white-space:
+  pre, rows striped by the row's background) instead of six cells per subject: ~20 % of a card.
+* `CARD_UA_CSS`, a user-agent stylesheet of only the card's elements, replaces WeasyPrint's HTML5
+  one (whose `::marker` and footnote rules match every element, so three extra pseudo-element styles
+  were computed per element): the same layout box for box, ~20 % less CPU.
+* The QR code is a PNG data URI with one pixel per module (scaled up unsmoothed), mask pattern 0 and
+  built from the module matrix in one call (~1.5 ms; qrcode's mask search and drawing took ~7.5).
+* The job renders each chunk of up to 25 cards of a stream as ONE document (`pdfs`: the cascade
+  setup, fonts and layout context shared) and writes each page as its card's own PDF (own title,
+  own hash, one page each): ~25 % less CPU than card by card. A chunk that fails (or whose cards do
+  not make exactly one page each) is rendered card by card, so a failure stays with its card.
+* Fonts: subsetting (WeasyPrint's default) costs ~10 % less CPU than `full_fonts=True` and keeps
+  each PDF at ~23 KB instead of ~62 KB.
+* WeasyPrint's INFO progress logging (7 lines a document) is off (config/settings/base.py).
 
-Measured (`benchmarks/report_cards.py --cards 100 --baseline 20`, CPU ms per card, load average ~11):
-plain `HTML(string=...).write_pdf()` of the same HTML, default options: 335 (system DejaVu: 382);
-the job's renderer, fonts subset: 318 (full_fonts=True: 316, but 79 KB PDFs instead of 41 KB);
-one document per stream split into pages: 265; the whole job (reads, render, storage, rows): 282
-(446 ms wall, 2.2 cards/s); template + QR code alone: 7. On this one-page card (12 subjects, a
-grading key, tables) WeasyPrint's layout is ~70 % of the time, the cascade ~20 %, box building ~10 %;
-font subsetting is not what costs here, so the 50 ms goal is NOT met. The cost follows the number of
-boxes: the grading key and attendance tables alone are ~45 % of a card, the subjects table ~40 %;
-an experiment drawing the key and attendance as lines of inline blocks instead of tables saved ~20 %.
-Next steps: that flatter key, fewer cells in the subjects table, then batching a stream per document
-(the 265 ms above hints at ~15 %, within this machine's noise).
+Measured (CPU ms per card, load average ~1): plain `HTML(string=...).write_pdf()` of the same HTML,
+default options: 153 (system DejaVu: 167); the renderer card by card: 114 (full_fonts: 128); chunks
+as one document, the job's way: 84; the whole job (reads, render, storage, rows): 78 ms CPU, 12.7
+cards/s on one process; template + QR code alone: 3. Before this flatter card (floats, a table per
+key, WeasyPrint's UA stylesheet, card by card) the same benchmark gave ~200 ms a card and ~5
+cards/s. The goal of 50 ms a card is NOT met: what is left is ~120 text boxes and ~250 boxes
+(header, student line, the summary boxes, remarks, footer, the subjects' columns) at WeasyPrint's
+cost per box; the next steps would be fewer boxes still (the summary and student tables as column
+cells like the subjects) or a cheaper PDF writer for the fixed frame of the card.
 
 Verification: `ReportCard.verification_code` is `<school slug>-<random token>` (the token never
 holds a "-"), so /verify/<code>/ on the platform host finds the school from the code itself, with
