@@ -17,8 +17,9 @@ figure on the shared 2-core build machine, whose load makes single runs vary by 
 * The cost of a card is WeasyPrint's work per element and per text box (~0.5 ms each: cascade,
   line breaking through Pango, painting), so the card is flat: no floats and no flexbox (absolute
   positions in relative boxes), class selectors only, attendance and the grading key as lines of
-  text, and the subjects table as ONE row of six column cells, a line per subject (white-space:
-  pre, rows striped by the row's background) instead of six cells per subject: ~20 % of a card.
+  text, the student line and the summary boxes as one cell per item (label and value two lines of
+  it), and the subjects table as ONE row of six column cells, a line per subject (white-space: pre,
+  rows striped by the row's background) instead of six cells per subject: ~20 % of a card.
 * `CARD_UA_CSS`, a user-agent stylesheet of only the card's elements, replaces WeasyPrint's HTML5
   one (whose `::marker` and footnote rules match every element, so three extra pseudo-element styles
   were computed per element): the same layout box for box, ~20 % less CPU.
@@ -32,15 +33,16 @@ figure on the shared 2-core build machine, whose load makes single runs vary by 
   each PDF at ~23 KB instead of ~62 KB.
 * WeasyPrint's INFO progress logging (7 lines a document) is off (config/settings/base.py).
 
-Measured (CPU ms per card, load average ~1): plain `HTML(string=...).write_pdf()` of the same HTML,
-default options: 153 (system DejaVu: 167); the renderer card by card: 114 (full_fonts: 128); chunks
-as one document, the job's way: 84; the whole job (reads, render, storage, rows): 78 ms CPU, 12.7
-cards/s on one process; template + QR code alone: 3. Before this flatter card (floats, a table per
-key, WeasyPrint's UA stylesheet, card by card) the same benchmark gave ~200 ms a card and ~5
-cards/s. The goal of 50 ms a card is NOT met: what is left is ~120 text boxes and ~250 boxes
-(header, student line, the summary boxes, remarks, footer, the subjects' columns) at WeasyPrint's
-cost per box; the next steps would be fewer boxes still (the summary and student tables as column
-cells like the subjects) or a cheaper PDF writer for the fixed frame of the card.
+Measured (CPU ms per card; two runs, at load averages ~1 and ~4): plain `HTML(string=...).write_pdf()`
+of the same HTML, default options: 153-182 (system DejaVu: 167-221); the renderer card by card:
+114-129 (full_fonts: 121-128); chunks as one document, the job's way: 72-84; the whole job (reads,
+render, storage, rows): 78-80 ms CPU, 12-13 cards/s on one process; template + QR code alone: 3-4.
+Before this round (floats, a table per key, WeasyPrint's UA stylesheet, card by card) the same
+benchmark gave 223 ms a card card by card and 259 ms for the whole job (3.8 cards/s). The goal of
+50 ms a card is NOT met: what is left is ~150 text boxes, ~370 boxes with the line boxes (header, student line,
+summary, the subjects' columns, remarks, footer) at WeasyPrint's cost per box, plus writing each
+page's PDF (~30 ms: painting, font subsetting). Next steps would be painting the fixed frame of the
+card (header, headings, remark boxes, footer text) once per job, or another PDF engine.
 
 Verification: `ReportCard.verification_code` is `<school slug>-<random token>` (the token never
 holds a "-"), so /verify/<code>/ on the platform host finds the school from the code itself, with
