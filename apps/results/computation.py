@@ -8,13 +8,16 @@ Rules (the grading rules themselves are in apps.results.grading and are the same
   them: then the subject is absent (no score, no grade, not counted, not ranked). The weights of the
   term must total 100. Scores are rounded to 2 decimals before grading; above 100 is capped at 100.
 - A student takes a subject in a term when any mark (a score or "absent") is recorded for it.
-- Students: the active students of the school (or of one class), in their current stream.
+- Students: the active students of the school (or of one class), in their current stream; once the term
+  is published, the students it was published with, in the streams they were in then (a student who
+  left, or a stream promoted at year end, keeps the published results; an unlocked mark is regraded).
 - Scheme: the class's grading scheme, at its current version (a class without one: NECTA CSEE). A
   published term keeps the version its results were computed with, so a later edit does not regrade it.
 - Total and average over the subjects sat; points and division by the scheme's rule; positions by
   average (stream and class) and by subject score, ties sharing a position (RANK()).
 - Rows are upserted (INSERT … ON CONFLICT DO UPDATE, only where something changed; remarks are never
-  touched) and rows of students or subjects no longer in the results are deleted.
+  touched) and rows of students or subjects no longer in the results are deleted (never in a published
+  term).
 """
 
 from __future__ import annotations
@@ -111,7 +114,13 @@ pupils AS (
     FROM {student} s
     JOIN {stream} st ON st.id = s.stream_id
     JOIN cls ON cls.class_id = st.school_class_id
-    WHERE s.status = 'active'
+    WHERE s.status = 'active' AND NOT %(frozen)s
+    UNION ALL
+    -- a published term: the students it was published with, in the streams they were in then
+    SELECT t.student_id, t.stream_id, t.school_class_id, cls.scheme_id
+    FROM {term_result} t
+    JOIN cls ON cls.class_id = t.school_class_id
+    WHERE %(frozen)s AND t.term_id = %(term_id)s
 ),
 weighted AS (
     SELECT m.student_id, m.subject_id, p.stream_id, p.class_id, p.scheme_id,
@@ -179,7 +188,7 @@ upserted AS (
 ),
 removed AS (
     DELETE FROM {subject_result} r
-    WHERE r.term_id = %(term_id)s
+    WHERE r.term_id = %(term_id)s AND NOT %(frozen)s
       AND ({everyone} OR r.school_class_id = ANY(%(class_ids)s::bigint[])
            OR r.student_id IN (SELECT student_id FROM pupils))
       AND NOT EXISTS (SELECT 1 FROM ranked k WHERE k.student_id = r.student_id AND k.subject_id = r.subject_id)
@@ -199,7 +208,12 @@ pupils AS (
     FROM {student} s
     JOIN {stream} st ON st.id = s.stream_id
     JOIN cls ON cls.class_id = st.school_class_id
-    WHERE s.status = 'active'
+    WHERE s.status = 'active' AND NOT %(frozen)s
+    UNION ALL
+    SELECT t.student_id
+    FROM {term_result} t
+    JOIN cls ON cls.class_id = t.school_class_id
+    WHERE %(frozen)s AND t.term_id = %(term_id)s
 ),
 sr AS (
     SELECT r.student_id, r.stream_id, r.school_class_id AS class_id, r.score, r.is_absent, r.points,
@@ -297,7 +311,7 @@ upserted AS (
 ),
 removed AS (
     DELETE FROM {term_result} r
-    WHERE r.term_id = %(term_id)s
+    WHERE r.term_id = %(term_id)s AND NOT %(frozen)s
       AND ({everyone} OR r.school_class_id = ANY(%(class_ids)s::bigint[])
            OR r.student_id IN (SELECT student_id FROM pupils))
       AND NOT EXISTS (SELECT 1 FROM positioned k WHERE k.student_id = r.student_id)
@@ -328,7 +342,7 @@ def term_results_compute(*, term: Term, school_class: SchoolClass | None = None)
     schemes = schemes_for_classes(term=term, classes=classes)
     class_ids = [cls.pk for cls in classes]
     params = {
-        "term_id": term.pk, "now": timezone.now(), "class_ids": class_ids,
+        "term_id": term.pk, "now": timezone.now(), "class_ids": class_ids, "frozen": term.is_published,
         "scheme_ids": [schemes[c].pk for c in class_ids],
         "methods": [schemes[c].division_method for c in class_ids],
         "needed": [schemes[c].division_subjects or 0 for c in class_ids],

@@ -270,3 +270,27 @@ def test_a_published_term_keeps_its_scheme_version_when_recomputed(in_school_a, 
     mark(AssessmentFactory(term=draft, name="Final", weight=D("100")), student, subject, 76)
     term_results_compute(term=draft)
     assert SubjectResult.objects.get(student=student, term=draft).grade == "B"  # a draft uses version 2
+
+
+def test_a_published_term_keeps_its_students_and_streams_when_they_move_on(school, admin_a):
+    from django.utils import timezone
+
+    term = school["term"]
+    term_results_compute(term=term)
+    term.results_published_at, term.results_published_by = timezone.now(), admin_a
+    term.save(update_fields=["results_published_at", "results_published_by"])
+    # after publication: one student leaves, another moves stream (as at year-end promotion)
+    school["three"].status, school["three"].stream = "left", None
+    school["three"].save(update_fields=["status", "stream"])
+    school["two"].stream = school["b"]
+    school["two"].save(update_fields=["stream"])
+    # an admin unlocks and corrects one mark: the term is recomputed
+    school["exam"].marks.filter(student=school["one"], subject=school["subjects"][0]).update(score=D("20"))
+
+    counts = term_results_compute(term=term)
+
+    assert counts["term_results"] == 4 and counts["term_results_removed"] == 0
+    assert _term(school["three"], term).stream == school["a"]  # the leaver's published results stay
+    assert _term(school["two"], term).stream == school["a"]  # in the stream she was in that term
+    assert _subject(school["one"], school["subjects"][0], term).score == D("38.00")  # 24 + 14: regraded
+    assert _term(school["one"], term).position_in_stream == 2  # behind Two, still ranked in stream A
