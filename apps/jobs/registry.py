@@ -8,11 +8,14 @@ from django.utils.functional import Promise
 
 _handlers: dict[str, Callable] = {}
 _titles: dict[str, Promise | str] = {}
+_queues: dict[str, str] = {}
 
 
-def job_handler(kind: str, *, title: Promise | str | None = None):
+def job_handler(kind: str, *, title: Promise | str | None = None, queue: str | None = None):
     """Register `func(*, job, reporter, **params) -> dict` as the work for jobs of this kind.
-    `title` (lazily translated, with %(param)s placeholders) names a job in the reader's language."""
+    `title` (lazily translated, with %(param)s placeholders) names a job in the reader's language.
+    `queue` names a queue in settings.JOB_QUEUES ("pdf": rendering, kept apart from the default queue);
+    none: the default queue."""
 
     def register(func: Callable) -> Callable:
         if kind in _handlers and _handlers[kind] is not func:
@@ -20,6 +23,8 @@ def job_handler(kind: str, *, title: Promise | str | None = None):
         _handlers[kind] = func
         if title is not None:
             _titles[kind] = title
+        if queue is not None:
+            _queues[kind] = queue
         return func
 
     return register
@@ -34,6 +39,14 @@ def title_for(kind: str, params: dict, fallback: str = "") -> str:
         return str(template) % params
     except (KeyError, TypeError, ValueError):
         return fallback or str(template)
+
+
+def queue_for(kind: str) -> str | None:
+    """The Celery queue a job of this kind runs on (None: the default queue)."""
+    from django.conf import settings
+
+    name = _queues.get(kind)
+    return settings.JOB_QUEUES[name] if name else None
 
 
 def handler_for(kind: str) -> Callable:

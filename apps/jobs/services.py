@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 
 from apps.jobs.models import Job
-from apps.jobs.registry import handler_for, title_for
+from apps.jobs.registry import handler_for, queue_for, title_for
 
 logger = logging.getLogger(__name__)
 
@@ -23,10 +23,16 @@ def job_start(*, kind: str, params: dict, title: str | None = None, actor=None, 
             title = title_for(kind, params)
     job = Job.objects.create(kind=kind, title=title[:200], params=params, total=total,
                              started_by=actor if actor and actor.is_authenticated else None)
+
+    transaction.on_commit(lambda: job_enqueue(job))
+    return job
+
+
+def job_enqueue(job: Job) -> None:
+    """Send the job to a worker, on its kind's queue."""
     from apps.jobs.tasks import run_job_task
 
-    transaction.on_commit(lambda: run_job_task.delay(str(job.pk)))
-    return job
+    run_job_task.apply_async(args=[str(job.pk)], queue=queue_for(job.kind))
 
 
 class ProgressReporter:
@@ -75,15 +81,14 @@ def jobs_recover_stale(*, now=None) -> dict:
     """Jobs a dead worker or a lost queue left behind: those running longer than JOB_MAX_RUNTIME
     failed (their worker is gone); those queued longer than JOB_REQUEUE_AFTER are queued again
     (a duplicate message is harmless: job_run claims a job once)."""
-    from apps.jobs.tasks import run_job_task
 
     now = now or timezone.now()
     failed = Job.objects.filter(status=Job.Status.RUNNING, started_at__lt=now - settings.JOB_MAX_RUNTIME).update(
         status=Job.Status.FAILED, error=INTERRUPTED, finished_at=now)
     waiting = list(Job.objects.filter(status=Job.Status.QUEUED, created_at__lt=now - settings.JOB_REQUEUE_AFTER)
-                   .values_list("pk", flat=True))
-    for pk in waiting:
-        run_job_task.delay(str(pk))
+                   .only("pk", "kind"))
+    for job in waiting:
+        job_enqueue(job)
     if failed or waiting:
         logger.warning("stale jobs recovered", extra={"failed": failed, "requeued": len(waiting)})
     return {"failed": failed, "requeued": len(waiting)}

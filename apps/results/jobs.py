@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.jobs.registry import job_handler
 
 
-@job_handler("results.report_cards", title=_("Report cards for %(scope)s"))
+@job_handler("results.report_cards", title=_("Report cards for %(scope)s"), queue="pdf")
 def report_cards_job(*, job, reporter, term_id, stream_id=None, class_id=None, scope=""):
     from apps.academics.models import SchoolClass, Stream, Term
     from apps.results.report_cards import report_cards_render

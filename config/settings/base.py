@@ -311,6 +311,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 4 * 3600}
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", "default")
 CELERY_TASK_ROUTES = {"*.render_*": {"queue": "pdf"}}
+# queues jobs may ask for by name (apps.jobs.registry.job_handler(queue=...)): PDF rendering runs apart,
+# in workers replaced after a few tasks (docker/compose.yaml worker-pdf; `make run`'s worker takes both)
+JOB_QUEUES = {"pdf": env("CELERY_PDF_QUEUE", "pdf")}
 CELERY_TASK_TENANT_CACHE_SECONDS = 30
 CELERY_TASK_ACKS_LATE = False  # only idempotent tasks opt in (see apps.jobs.tasks)
 # Periodic work, declared here and copied into the database at beat start (editable in the admin).

@@ -22,6 +22,7 @@ CACHES["default"]["LOCATION"] = REDIS_URL  # noqa: F405
 CACHES["default"]["KEY_PREFIX"] = f"test-{RUNNER}"  # noqa: F405
 CELERY_BROKER_URL = celery_broker_url(redis_url(db=10))  # apart from the cache, which tests clear
 CELERY_TASK_DEFAULT_QUEUE = f"test-{RUNNER}"
+JOB_QUEUES = {"pdf": CELERY_TASK_DEFAULT_QUEUE}  # the run's one worker takes rendering jobs too
 SPARE_SCHEMAS = 0  # tests that want spare school schemas make them (tests/platform/test_spares.py)
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405

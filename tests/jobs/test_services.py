@@ -79,12 +79,31 @@ def test_a_job_is_queued_for_the_worker_after_commit(in_school_a, counting_job, 
     from apps.jobs import tasks
 
     queued = []
-    monkeypatch.setattr(tasks.run_job_task, "delay", lambda job_id: queued.append(job_id))
+    monkeypatch.setattr(tasks.run_job_task, "apply_async",
+                        lambda args, queue=None: queued.append((args[0], queue)))
 
     with django_capture_on_commit_callbacks(execute=True):
         job = job_start(kind="tests.count", title="Count", params={"upto": 1})
 
-    assert queued == [str(job.pk)]
+    assert queued == [(str(job.pk), None)]  # the default queue
+
+
+def test_a_rendering_job_goes_to_the_pdf_queue(in_school_a, django_capture_on_commit_callbacks, monkeypatch,
+                                               settings):
+    from apps.jobs import registry, tasks
+
+    settings.JOB_QUEUES = {"pdf": "pdf-here"}
+    monkeypatch.setitem(registry._handlers, "tests.render", lambda **kwargs: {})
+    monkeypatch.setitem(registry._queues, "tests.render", "pdf")
+    queued = []
+    monkeypatch.setattr(tasks.run_job_task, "apply_async",
+                        lambda args, queue=None: queued.append((args[0], queue)))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        job = job_start(kind="tests.render", title="Render", params={})
+
+    assert queued == [(str(job.pk), "pdf-here")]
+    assert registry.queue_for("results.report_cards") == "pdf-here"  # report cards render apart
 
 
 def test_jobs_of_one_school_are_invisible_in_another(school_a, school_b, counting_job):
@@ -121,7 +140,7 @@ def test_stale_jobs_are_failed_or_queued_again(in_school_a, monkeypatch):
     from apps.jobs.services import INTERRUPTED, jobs_recover_stale
 
     sent = []
-    monkeypatch.setattr(tasks.run_job_task, "delay", lambda job_id: sent.append(job_id))
+    monkeypatch.setattr(tasks.run_job_task, "apply_async", lambda args, queue=None: sent.append(args[0]))
     now = timezone.now()
     lost = Job.objects.create(kind="k", title="lost", status=Job.Status.RUNNING, started_at=now - timedelta(hours=4))
     busy = Job.objects.create(kind="k", title="busy", status=Job.Status.RUNNING, started_at=now - timedelta(minutes=5))
