@@ -17,8 +17,10 @@ figure on the shared 2-core build machine, whose load makes single runs vary by 
 * The cost of a card is WeasyPrint's work per element and per text box (~0.5 ms each: cascade,
   line breaking through Pango, painting), so the card is flat: no floats and no flexbox (absolute
   positions in relative boxes), class selectors only, attendance and the grading key as lines of
-  text, the student line and the summary boxes as one cell per item (label and value two lines of
-  it), and the subjects table as ONE row of six column cells, a line per subject (white-space: pre,
+  text (one text run each, no bold runs inside: ~35 text boxes fewer, the page's PDF ~40 % cheaper to
+  write), line breaks as newlines in one box rather than `<br>` boxes, signature lines as a bordered
+  inline span (no inline blocks), the student line and the summary boxes as one cell per item (label
+  and value two lines of it), and the subjects table as ONE row of six column cells, a line per subject (white-space: pre,
   rows striped by the row's background) instead of six cells per subject: ~20 % of a card.
 * `CARD_UA_CSS`, a user-agent stylesheet of only the card's elements, replaces WeasyPrint's HTML5
   one (whose `::marker` and footnote rules match every element, so three extra pseudo-element styles
@@ -37,12 +39,15 @@ Measured (CPU ms per card; two runs, at load averages ~1 and ~4): plain `HTML(st
 of the same HTML, default options: 153-182 (system DejaVu: 167-221); the renderer card by card:
 114-129 (full_fonts: 121-128); chunks as one document, the job's way: 72-84; the whole job (reads,
 render, storage, rows): 78-80 ms CPU, 12-13 cards/s on one process; template + QR code alone: 3-4.
-Before this round (floats, a table per key, WeasyPrint's UA stylesheet, card by card) the same
-benchmark gave 223 ms a card card by card and 259 ms for the whole job (3.8 cards/s). The goal of
-50 ms a card is NOT met: what is left is ~150 text boxes, ~370 boxes with the line boxes (header, student line,
-summary, the subjects' columns, remarks, footer) at WeasyPrint's cost per box, plus writing each
-page's PDF (~30 ms: painting, font subsetting). Next steps would be painting the fixed frame of the
-card (header, headings, remark boxes, footer text) once per job, or another PDF engine.
+Before that round (floats, a table per key, WeasyPrint's UA stylesheet, card by card) the same
+benchmark gave 223 ms a card card by card and 259 ms for the whole job (3.8 cards/s). After the
+second round (fewer boxes, above; `--cards 100 --baseline 20`, two runs at load ~1): the whole job
+62-67 ms CPU a card (14.7-15.9 cards/s), chunks 65-71, card by card 93-94, the plain baseline 140. The goal of
+50 ms a card is NOT met: what is left is ~320 boxes a card, 144 of them the subjects' lines (a line
+box and a text box per subject per column), at WeasyPrint's cost per box (layout ~32-40 ms a card),
+plus writing each page's PDF (~13-16 ms, mostly painting the text). Splitting one PDF of the chunk
+with pypdf or pikepdf instead cost more than it saved (docs/performance.md). Next steps would be
+fewer subject lines, painting the fixed frame of the card once per job, or another PDF engine.
 
 Verification: `ReportCard.verification_code` is `<school slug>-<random token>` (the token never
 holds a "-"), so /verify/<code>/ on the platform host finds the school from the code itself, with
