@@ -133,6 +133,21 @@ def _structure_create(request, *, form_class, prefix: str, section: str, create,
     return _structure_section(request, section, status=400, **{f"{prefix}_form": form})
 
 
+def _structure_edit(request, *, form, section: str, update, name: str, pk: int):
+    """An inline edit on the structure page: the form (errors beside it) or the changed section.
+    `name` says which inline form it is (its template variables are `<name>_edit_form/_pk`)."""
+    if form.is_valid():
+        try:
+            update(form.cleaned_data)
+        except ValidationError as error:
+            form.add_service_errors(error)
+    if form.errors:
+        return _structure_section(request, section, status=400, **{f"{name}_edit_form": form, f"{name}_edit_pk": pk})
+    if request.htmx:
+        return _structure_section(request, section, changed=True)
+    return _done(request, resolve_url("academics:structure"), _("Saved."))
+
+
 @require_POST
 @admin_only
 def year_create(request):
@@ -198,17 +213,11 @@ def class_create(request):
 @admin_only
 def class_edit(request, pk):
     school_class = get_object_or_404(SchoolClass, pk=pk)
-    form = forms.ClassForm(request.POST, prefix=f"c{school_class.pk}")
-    if form.is_valid():
-        try:
-            services.class_update(school_class=school_class, actor=request.user, request=request, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_service_errors(error)
-    if form.errors:
-        return _structure_section(request, "classes", status=400, class_edit_form=form, class_edit_pk=school_class.pk)
-    if request.htmx:
-        return _structure_section(request, "classes", changed=True)
-    return _done(request, resolve_url("academics:structure"), _("Saved."))
+    return _structure_edit(
+        request, form=forms.ClassForm(request.POST, prefix=f"c{school_class.pk}"), section="classes",
+        name="class", pk=school_class.pk,
+        update=lambda data: services.class_update(school_class=school_class, actor=request.user, request=request,
+                                                  **data))
 
 
 @require_POST
@@ -223,17 +232,10 @@ def stream_create(request):
 @admin_only
 def stream_edit(request, pk):
     stream = get_object_or_404(Stream.objects.select_related("school_class"), pk=pk)
-    form = forms.StreamEditForm(request.POST, prefix=f"s{stream.pk}")
-    if form.is_valid():
-        try:
-            services.stream_update(stream=stream, actor=request.user, request=request, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_service_errors(error)
-    if form.errors:
-        return _structure_section(request, "classes", status=400, stream_edit_form=form, stream_edit_pk=stream.pk)
-    if request.htmx:
-        return _structure_section(request, "classes", changed=True)
-    return _done(request, resolve_url("academics:structure"), _("Saved."))
+    return _structure_edit(
+        request, form=forms.StreamEditForm(request.POST, prefix=f"s{stream.pk}"), section="classes",
+        name="stream", pk=stream.pk,
+        update=lambda data: services.stream_update(stream=stream, actor=request.user, request=request, **data))
 
 
 @require_POST

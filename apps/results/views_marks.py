@@ -256,34 +256,30 @@ def _flag_answer(request, flag, error=""):
     return redirect("results:review-queue")
 
 
-@require_POST
-@role_required(Role.SCHOOL_ADMIN)
-def flag_accept_view(request, flag_id):
+def _flag_review(request, flag_id, *, review, done: str):
+    """Accept or revert a flag (`review` is tamper.flag_accept or flag_revert) with the reviewer's note."""
     flag = _flag_for_admin(request, flag_id)
     form = ReviewNoteForm(request.POST)
     form.is_valid()
     try:
-        tamper.flag_accept(flag=flag, note=form.cleaned_data.get("note", ""), actor=request.user, request=request)
+        review(flag=flag, note=form.cleaned_data.get("note", ""), actor=request.user, request=request)
     except ValidationError as error:
         return _flag_answer(request, flag, " ".join(error.messages))
     if not request.htmx:
-        messages.success(request, _("Change accepted."))
+        messages.success(request, done)
     return _flag_answer(request, flag)
+
+
+@require_POST
+@role_required(Role.SCHOOL_ADMIN)
+def flag_accept_view(request, flag_id):
+    return _flag_review(request, flag_id, review=tamper.flag_accept, done=_("Change accepted."))
 
 
 @require_POST
 @role_required(Role.SCHOOL_ADMIN)
 def flag_revert_view(request, flag_id):
-    flag = _flag_for_admin(request, flag_id)
-    form = ReviewNoteForm(request.POST)
-    form.is_valid()
-    try:
-        tamper.flag_revert(flag=flag, note=form.cleaned_data.get("note", ""), actor=request.user, request=request)
-    except ValidationError as error:
-        return _flag_answer(request, flag, " ".join(error.messages))
-    if not request.htmx:
-        messages.success(request, _("Mark put back to its earlier value."))
-    return _flag_answer(request, flag)
+    return _flag_review(request, flag_id, review=tamper.flag_revert, done=_("Mark put back to its earlier value."))
 
 
 @require_POST
