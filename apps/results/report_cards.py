@@ -383,13 +383,16 @@ def report_cards_generate(*, term: Term, stream: Stream | None = None, school_cl
 
 
 def report_cards_render(*, term: Term, stream: Stream | None = None, school_class: SchoolClass | None = None,
-                        job=None, reporter=None, renderer: ReportCardRenderer | None = None,
+                        students=None, job=None, reporter=None, renderer: ReportCardRenderer | None = None,
                         chunk: int = 25, render=None) -> dict:
-    """Render and store every card in scope: one card's failure is recorded on its row and the
-    others go on. The cards of a chunk are laid out as one document (`ReportCardRenderer.pdfs`);
+    """Render and store every card in scope (`students`: only those of these students): one card's
+    failure is recorded on its row and the others go on. The cards of a chunk are laid out as one document (`ReportCardRenderer.pdfs`);
     when that fails, the chunk's cards are rendered one by one. `render(card_data) -> bytes`
     replaces the renderer (benchmarks, tests), card by card."""
-    results = (_scope_results(term=term, stream=stream, school_class=school_class)
+    results = _scope_results(term=term, stream=stream, school_class=school_class)
+    if students is not None:
+        results = results.filter(student__in=students)
+    results = (results
                .select_related("student", "stream__school_class", "stream__class_teacher", "scheme")
                .order_by("stream__school_class__level", "stream__name", "position_in_stream", "student__last_name"))
     results = list(results)

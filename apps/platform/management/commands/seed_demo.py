@@ -126,38 +126,17 @@ def _demo_report_cards(*, term, slug: str, write) -> list[str]:
     """The demo parent's children's report cards, rendered now (a few seconds). The rest of the school's
     are left to the console (Report cards, Generate: a job with a progress bar), as a school does it:
     rendering 600 cards here would keep `make run` waiting, and queued jobs would hold up the worker."""
-    from django.core.files.base import ContentFile
-    from django.core.files.storage import default_storage
-    from django.utils import timezone
+    from apps.results.models import TermResult
+    from apps.results.report_cards import report_cards_render
 
-    from apps.results.models import ReportCard, TermResult
-
-    try:
-        from apps.results.report_cards import (
-            ReportCardRenderer, cards_data, report_card_path, verification_code_new, verification_url,
-        )
-    except ImportError:
-        return ["report cards"]
-    import hashlib
-
-    User = get_user_model()
-    parent = User.objects.filter(email__iexact=f"parent@{slug}.school").first()
-    results = list(TermResult.objects.filter(term=term, student__guardian_links__guardian__user=parent)
-                   .exclude(student__report_cards__term=term)
-                   .select_related("student", "stream__school_class", "stream__class_teacher", "scheme"))
-    if not results:
+    parent = get_user_model().objects.filter(email__iexact=f"parent@{slug}.school").first()
+    children = list(TermResult.objects.filter(term=term, student__guardian_links__guardian__user=parent)
+                    .exclude(student__report_cards__term=term).values_list("student_id", flat=True))
+    if not children:
         return []
     step = time.perf_counter()
-    renderer = ReportCardRenderer(term=term)
-    for data in cards_data(term=term, results=results):
-        card = ReportCard(term=term, student=data.student, verification_code=verification_code_new(school_slug=slug))
-        data.code, data.url = card.verification_code, verification_url(card.verification_code)
-        pdf = renderer.pdf(data)
-        card.file.name = default_storage.save(report_card_path(card=card, result=data.result), ContentFile(pdf))
-        card.sha256 = hashlib.sha256(pdf).hexdigest()
-        card.status, card.generated_at = ReportCard.Status.READY, timezone.now()
-        card.save()
-    write(f"  {slug}: the demo parent's {len(results)} report cards rendered in {time.perf_counter() - step:.1f} s "
+    report_cards_render(term=term, students=children)
+    write(f"  {slug}: the demo parent's {len(children)} report cards rendered in {time.perf_counter() - step:.1f} s "
           "(the rest: Report cards, Generate)")
     return []
 
