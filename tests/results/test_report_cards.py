@@ -45,10 +45,24 @@ def test_a_card_shows_the_school_student_subjects_positions_attendance_and_qr(st
     (ARTIFACTS / "report-card.html").write_text(html.replace("</head>", f"<style>{renderer.css_text}</style></head>"))
     document = renderer.document(html).render(stylesheets=[renderer.css], font_config=renderer.font_config)
     assert len(document.pages) == 1, "a report card fits on one A4 page"
-    # the card's slim user-agent stylesheet lays the card out exactly as WeasyPrint's own one
-    standard = renderer.document(html, slim_ua=False).render(stylesheets=[renderer.css],
-                                                             font_config=renderer.font_config)
+    # the card read as XML with its slim user-agent stylesheet lays out exactly as WeasyPrint's own
+    # HTML5 parser and user-agent stylesheet lay it out
+    standard = renderer.document(html, slim_ua=False, xml=False).render(stylesheets=[renderer.css],
+                                                                        font_config=renderer.font_config)
     assert _boxes(document) == _boxes(standard)
+    assert rc._xml_root(html) is not None, "the card is read as XML"
+
+
+def test_a_name_that_is_not_well_formed_xml_still_renders_through_the_html_parser(stream_results):
+    term, stream, students, results = stream_results
+    result = TermResult.objects.select_related("student", "stream__school_class", "scheme").filter(term=term).first()
+    result.student.first_name = "Asha\x0b"  # a vertical tab pasted from a spreadsheet: not allowed in XML
+    renderer = rc.ReportCardRenderer(term=term)
+    [data] = rc.cards_data(term=term, results=[result])
+    html = renderer.html(data)
+    assert rc._xml_root(html) is None
+    [pdf] = renderer.pdfs([data])
+    assert pdf.startswith(b"%PDF")
 
 
 def _boxes(document):
@@ -169,3 +183,24 @@ def test_verification_codes_name_the_school_and_nothing_else():
     assert len(code) <= 64 and code.count("-") == 3
     assert rc.verification_code_school_slug("nonsense") is None
     assert rc.verification_code_school_slug("-" + "x" * 20) is None
+
+
+def test_a_subject_field_too_long_for_its_column_is_shortened_to_fit_and_the_fields_stay_apart(stream_results):
+    term, stream, students, results = stream_results
+    result = TermResult.objects.select_related("student", "stream__school_class", "scheme").filter(term=term).first()
+    renderer = rc.ReportCardRenderer(term=term)
+    [data] = rc.cards_data(term=term, results=[result])
+    row = data.subjects[0]
+    row.subject.name = "Information and Communication\tTechnology for Secondary Schools"
+    row.remark = "Needs to revise the whole syllabus\nwith the class teacher"
+    names, values = renderer.subject_columns(data)
+    name, code = names.split("\n")[0].split("\t")
+    assert name.startswith("Information and Comm") and name.endswith("…") and "\t" not in name
+    assert renderer.fitter.width(name, rc.SUBJECT_TEXT_PT) <= rc.NAME_PT
+    assert code == row.subject.code
+    remark = values.split("\n")[0].split("\t")[3]
+    assert remark.startswith("Needs to revise") and remark.endswith("…") and "\n" not in remark
+    assert renderer.fitter.width(remark, rc.SUBJECT_TEXT_PT) <= rc.REMARK_PT
+    assert len(names.split("\n")) == len(values.split("\n")) == len(data.subjects)
+    # a short field is left as it is
+    assert renderer.fitter.fit("Civics", rc.NAME_PT) == "Civics"
