@@ -19,13 +19,14 @@ written directly, as `term_results_compute` would leave them). Then, in this one
   by `ReportCardRenderer.pdfs`, each page then written as its card's own PDF;
 - the whole job: `report_cards_render` for every card (database reads, rendering, storage, rows).
 
-Goal: at most 50 ms a card on one core for the job's way of rendering (chunks as one document).
-Exits 1 when it is missed.
+The job's way and the whole job run `--repeat` times (3); their medians are the figures. Goal: at most
+50 ms of CPU a card (one core) for both. Exits 1 when it is missed.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import statistics
 import sys
 import tempfile
@@ -44,11 +45,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--cards", type=int, default=100, help="cards rendered each way")
     parser.add_argument("--baseline", type=int, default=30, help="cards rendered by the plain baseline")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of the job's way and of the whole job")
     args = parser.parse_args()
     bench = Bench(DATABASE)
     try:
         bench.prepare()
-        return run(args.cards, args.baseline)
+        return run(args.cards, args.baseline, args.repeat)
     finally:
         bench.finish()
 
@@ -101,7 +103,7 @@ def _timed(label, items, func, results):
     return times
 
 
-def run(cards: int, baseline_cards: int) -> int:
+def run(cards: int, baseline_cards: int, repeat: int) -> int:
     from django.conf import settings
     from django.db import connection
     from django_tenants.utils import schema_context
@@ -149,29 +151,36 @@ def run(cards: int, baseline_cards: int) -> int:
                lambda d: sizes.__setitem__("full", len(whole.pdf(d))), figures)
         _timed("html only (template + QR code)", data, renderer.html, figures)
 
-        # the job's way: chunks of 25 cards of a stream as one document, each page written as its own PDF
-        by_stream = {}
-        for d in data:
-            by_stream.setdefault(d.result.stream_id, []).append(d)
-        chunks = [cards[i:i + 25] for cards in by_stream.values() for i in range(0, len(cards), 25)]
-        started, started_cpu = time.perf_counter(), time.process_time()
-        pages = 0
-        for chunk in chunks:
-            pdfs = renderer.pdfs(chunk)
-            sizes["batch"] = len(pdfs[0])
-            pages += len(pdfs)
-        batch_ms = (time.perf_counter() - started) * 1000 / max(pages, 1)
-        batch_cpu = (time.process_time() - started_cpu) * 1000 / max(pages, 1)
+        # the job's way: chunks of up to 25 cards of a stream as one document, each page written as its own
+        # PDF; then the whole job. Each measured `repeat` times (the shared build machine's load makes one
+        # run vary by +-20 %), the garbage of what ran before collected first; the median is the figure.
+        by_result = {id(d.result): d for d in data}
+        chunks = [[by_result[id(r)] for r in rows] for rows in rc.stream_chunks([d.result for d in data])]
+        batch_runs, job_runs = [], []
+        for _run in range(repeat):
+            gc.collect()
+            started, started_cpu = time.perf_counter(), time.process_time()
+            pages = 0
+            for chunk in chunks:
+                pdfs = renderer.pdfs(chunk)
+                sizes["batch"] = len(pdfs[0])
+                pages += len(pdfs)
+            batch_runs.append(((time.perf_counter() - started) * 1000 / max(pages, 1),
+                               (time.process_time() - started_cpu) * 1000 / max(pages, 1)))
+            gc.collect()
+            started, started_cpu = time.perf_counter(), time.process_time()
+            outcome = rc.report_cards_render(term=term, renderer=renderer)
+            job_runs.append(((time.perf_counter() - started) * 1000 / max(outcome["total"], 1),
+                             (time.process_time() - started_cpu) * 1000 / max(outcome["total"], 1)))
+        batch_ms, batch_cpu = (statistics.median(run[i] for run in batch_runs) for i in (0, 1))
+        job_ms, job_cpu = (statistics.median(run[i] for run in job_runs) for i in (0, 1))
         figures["one document per chunk"] = (batch_ms, batch_ms, pages, batch_cpu)
-        print(f"  {'chunks of 25 as one document (the job)':<40} wall mean {batch_ms:7.1f} ms  "
-              f"{1000 / batch_ms:5.1f} cards/s | CPU mean {batch_cpu:6.1f} ms  (n={pages})")
-
-        started, started_cpu = time.perf_counter(), time.process_time()
-        outcome = rc.report_cards_render(term=term, renderer=renderer)
-        job_ms = (time.perf_counter() - started) * 1000 / max(outcome["total"], 1)
-        job_cpu = (time.process_time() - started_cpu) * 1000 / max(outcome["total"], 1)
-        print(f"  {'whole job (report_cards_render)':<40} wall mean {job_ms:7.1f} ms  {1000 / job_ms:5.1f} cards/s"
-              f" | CPU mean {job_cpu:6.1f} ms  ({outcome['ready']} ready, {outcome['failed']} failed)")
+        print(f"  {'chunks of 25 as one document (the job)':<40} wall median {batch_ms:7.1f} ms  "
+              f"{1000 / batch_ms:5.1f} cards/s | CPU median {batch_cpu:6.1f} ms  (n={pages}, runs: "
+              f"{', '.join(f'{cpu:.1f}' for _wall, cpu in batch_runs)} ms CPU)")
+        print(f"  {'whole job (report_cards_render)':<40} wall median {job_ms:7.1f} ms  {1000 / job_ms:5.1f} cards/s"
+              f" | CPU median {job_cpu:6.1f} ms  ({outcome['ready']} ready, {outcome['failed']} failed; runs: "
+              f"{', '.join(f'{cpu:.1f}' for _wall, cpu in job_runs)} ms CPU)")
 
     base = figures["baseline: plain write_pdf, vendored font"][3]
     base_system = figures["baseline: plain write_pdf, system DejaVu"][3]
@@ -183,8 +192,9 @@ def run(cards: int, baseline_cards: int) -> int:
           f"{base / ours:.2f}x faster; "
           f"vs the system-font baseline {base_system:.1f} ms: {base_system / ours:.1f}x")
     print(f"whole job {job_ms:.1f} ms a card wall, {job_cpu:.1f} ms CPU ({1000 / job_ms:.1f} cards/s on one process)")
-    met = ours <= GOAL_MS
-    print(f"goal {GOAL_MS:.0f} ms a card: {'met' if met else 'MISSED'}")
+    met = ours <= GOAL_MS and job_cpu <= GOAL_MS
+    print(f"goal {GOAL_MS:.0f} ms CPU a card (the job's chunks and the whole job, medians): "
+          f"{'met' if met else 'MISSED'}")
     return 0 if met else 1
 
 

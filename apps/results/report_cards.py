@@ -62,6 +62,7 @@ import io
 import logging
 import mimetypes
 import secrets
+import threading
 import zipfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -256,15 +257,41 @@ def _colour_shades(hex_colour: str) -> dict:
 
 # --- rendering -----------------------------------------------------------------------------------------
 
-# The subjects table's columns (points; templates/results/pdf/report_card.css sets the same widths and tab
-# stops): what a field may take before it is shortened with "…", so that no field runs into the next.
+# Where the card's tab-aligned fields go (templates/results/pdf/report_card.css gets the figures through
+# CARD_LAYOUT): the renderer shortens a field with "…" to what its column can take, so no field runs into
+# the next and every tab lands on the next stop. WeasyPrint takes a tab-size in whole CSS pixels (3/4 pt),
+# so the stops are whole pixels and the columns are sized from them.
+PX = 0.75  # points in a CSS pixel
+CONTENT_PT = 595.28 - 2 * 34.016  # A4 less the page's 12 mm side margins
+NAMES_TAB_PX, VALUES_TAB_PX, STUDENT_TAB_PX, SUMMARY_TAB_PX = 186, 106, 173, 118
+NAMES_TAB_PT, VALUES_TAB_PT = NAMES_TAB_PX * PX, VALUES_TAB_PX * PX  # 139.5pt, 79.5pt
+STUDENT_TAB_PT, SUMMARY_TAB_PT = STUDENT_TAB_PX * PX, SUMMARY_TAB_PX * PX  # 129.75pt, 88.5pt
+CODE_COLUMN_PT = 50.0
+GAP_PT = 5.0  # at least this much room between a field and the next stop
 SUBJECT_TEXT_PT = 8.6
-NAME_PT, CODE_PT, VALUE_PT, REMARK_PT = 132.0, 42.0, 76.0, 87.0
+NAME_PT, CODE_PT = NAMES_TAB_PT - 5 - GAP_PT, CODE_COLUMN_PT - 5 - 3  # after the cell's 5pt padding
+VALUE_PT = VALUES_TAB_PT - GAP_PT
+REMARK_PT = CONTENT_PT - NAMES_TAB_PT - CODE_COLUMN_PT - 3 * VALUES_TAB_PT - 5 - 5
+SIGNER_TEXT_PT, SIGNER_PT = 7.4, 150.0  # the name on a signature line, before the rule at 170pt
+SUMMARY_PAD_PT = 7.0
+SUMMARY_FRAME_PT = 6 * SUMMARY_TAB_PT + 5  # six boxes 5pt apart (the outer spacing in the page margins)
+SUMMARY_BOX_PT = SUMMARY_TAB_PT - 5
+CARD_LAYOUT = {
+    "names_tab": f"{NAMES_TAB_PX}px",
+    "values_tab": f"{VALUES_TAB_PX}px",
+    "student_tab": f"{STUDENT_TAB_PX}px",
+    "summary_tab": f"{SUMMARY_TAB_PX}px",
+    "subject_width": f"{NAMES_TAB_PT - 10:.2f}pt",  # the header cells' widths, less their 5pt padding
+    "code_width": f"{CODE_COLUMN_PT:.2f}pt",
+    "value_width": f"{VALUES_TAB_PT - 10:.2f}pt",
+    "summary_pad": f"{SUMMARY_PAD_PT:.2f}pt",
+    "frame_width": f"{SUMMARY_FRAME_PT:.2f}pt",
+}
 
 
 class TextFitter:
-    """How wide a text is in Card Sans at a size (from the font's advance widths; kerning only ever
-    narrows it), to shorten with "…" a subject name, code or remark that would overrun its column."""
+    """How wide a text is in a Card Sans face at a size (from the font's advance widths; kerning only
+    ever narrows it), to shorten with "…" a field that would overrun its column."""
 
     def __init__(self, font_path: Path):
         from fontTools.ttLib import TTFont
@@ -276,19 +303,37 @@ class TextFitter:
         self.unknown = self.units  # a character the font lacks comes from another font: count a full em
         self._fitted: dict = {}
 
-    def width(self, text: str, size: float) -> float:
-        return sum(self.advance.get(ord(char), self.unknown) for char in text) * size / self.units
+    def width(self, text: str, size: float, spacing: float = 0.0) -> float:
+        return (sum(self.advance.get(ord(char), self.unknown) for char in text) * size / self.units
+                + spacing * len(text))
 
-    def fit(self, text: str, width: float, size: float = SUBJECT_TEXT_PT) -> str:
-        key = (text, width, size)
+    def fit(self, text: str, width: float, size: float = SUBJECT_TEXT_PT, spacing: float = 0.0,
+            upper: bool = False) -> str:
+        """`text` on one line (no tabs or newlines: they separate fields and lines), shortened with "…"
+        to `width` at `size` (`spacing`: letter-spacing; `upper`: measured as text-transform shows it)."""
+        key = (text, width, size, spacing, upper)
         if key not in self._fitted:
-            fitted = " ".join(text.split())  # no tabs or newlines: they separate the fields and lines
-            if self.width(fitted, size) > width:
-                while fitted and self.width(fitted + "…", size) > width:
+            fitted = " ".join(str(text).split())
+
+            def wide(candidate):
+                return self.width(candidate.upper() if upper else candidate, size, spacing) > width
+
+            if wide(fitted):
+                while fitted and wide(fitted + "…"):
                     fitted = fitted[:-1]
                 fitted = fitted.rstrip() + "…"
             self._fitted[key] = fitted
         return self._fitted[key]
+
+    def fields(self, texts, *, stop: float, size: float, spacing: float = 0.0, upper: bool = False,
+               width: float | None = None, last: float | None = None) -> str:
+        """Fields a tab apart, a tab stop each: each fitted to `width` (at most a stop less a gap), the
+        last one to `last` (or `width`)."""
+        texts = list(texts)
+        width = min(width or stop, stop - GAP_PT)
+        fitted = [self.fit(text, width, size, spacing, upper) for text in texts[:-1]]
+        fitted.append(self.fit(texts[-1], last or width, size, spacing, upper))
+        return "\t".join(fitted)
 
 
 def _number(value, places) -> str:
@@ -306,6 +351,89 @@ def _xml_root(html: str):
         return ElementTree.fromstring(html[html.index("<html"):])
     except (ValueError, ElementTree.ParseError):
         return None
+
+
+_shared = threading.local()
+
+
+def _split_first_line_shared(text, style, context, max_width, justification_spacing, is_line_start=True,
+                             minimum=False):
+    """WeasyPrint's `split_first_line` (Pango lays out the first line of a text box), answered from the
+    thread's memo while `line_breaks_shared` is on, called straight through otherwise."""
+    from weasyprint.text.line_break import split_first_line
+
+    memo = getattr(_shared, "memo", None)
+    if memo is None:
+        return split_first_line(text, style, context, max_width, justification_spacing, is_line_start, minimum)
+    key = (text, id(style), max_width, justification_spacing, is_line_start, minimum)
+    found = memo.get(key)
+    if found is None:  # the style is kept with the answer so that its id is not reused while the memo lives
+        found = memo[key] = (split_first_line(text, style, context, max_width, justification_spacing,
+                                              is_line_start, minimum), style)
+    return found[0]
+
+
+def _draw_first_line_true_tabs(stream, textbox, text_overflow, block_ellipsis, matrix):
+    """WeasyPrint's `draw_first_line`, with the tabs of the card's tab-aligned lines drawn as wide as
+    they were laid out: WeasyPrint 70 writes an empty glyph's advance (what Pango makes of a tab) as
+    Pango units over the font size, as if there were 1000 units to a pixel rather than 1024, so every
+    tab was drawn 2.4 % too wide and a field landed up to ~2pt right of its column. The line's tab
+    glyphs are narrowed by 1000/1024 before it is drawn (the line is Pango's, laid out again for this
+    draw), only while `tabs_drawn_true` is on in the thread."""
+    from weasyprint.text.ffi import ffi, pango
+
+    if getattr(_shared, "true_tabs", False) and "\t" in textbox.pango_layout.text:
+        # draw_first_line sets single-paragraph mode first; set here, it does not lay the line out again
+        pango.pango_layout_set_single_paragraph_mode(textbox.pango_layout.layout, True)
+        line, _index = textbox.pango_layout.get_first_line()
+        run = line.runs[0] if line.runs != ffi.NULL else ffi.NULL
+        while run != ffi.NULL:
+            glyphs = run.data.glyphs
+            for info in glyphs.glyphs[0:glyphs.num_glyphs]:
+                if info.glyph == pango.PANGO_GLYPH_EMPTY:
+                    info.geometry.width = round(info.geometry.width * 1000 / 1024)
+            run = run.next
+    return _weasyprint_draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix)
+
+
+_weasyprint_draw_first_line = None  # WeasyPrint's own, kept when the wrapper above is installed
+
+
+@contextmanager
+def line_breaks_shared():
+    """While a chunk of cards is laid out, a text box whose text, computed style and width were laid
+    out before (the labels, headings, grading key, subject names of every card of a stream) reuses
+    that line's Pango layout instead of laying it out again: ~12 % of a card's CPU, and the same PDF
+    byte for byte (tests/results/test_report_cards.py). WeasyPrint shares one style object between
+    elements whose cascade is the same, so its id stands for the style within one document; the memo
+    lives for one document only. Installed as WeasyPrint's inline layout's `split_first_line`, a plain
+    call-through whenever no memo is on in the thread."""
+    from weasyprint.layout import inline
+
+    if inline.split_first_line is not _split_first_line_shared:
+        inline.split_first_line = _split_first_line_shared
+    outer, _shared.memo = getattr(_shared, "memo", None), {}
+    try:
+        yield
+    finally:
+        _shared.memo = outer
+
+
+@contextmanager
+def tabs_drawn_true():
+    """The card's tabs drawn as wide as they were laid out (`_draw_first_line_true_tabs`, installed as
+    WeasyPrint's `draw_first_line`: a plain call-through whenever this is not on in the thread)."""
+    global _weasyprint_draw_first_line
+    from weasyprint.draw import text as draw_text
+
+    if draw_text.draw_first_line is not _draw_first_line_true_tabs:
+        _weasyprint_draw_first_line = draw_text.draw_first_line
+        draw_text.draw_first_line = _draw_first_line_true_tabs
+    outer, _shared.true_tabs = getattr(_shared, "true_tabs", False), True
+    try:
+        yield
+    finally:
+        _shared.true_tabs = outer
 
 
 @contextmanager
@@ -337,7 +465,7 @@ class ReportCardRenderer:
         self.image_cache: dict = {}
         self.colours = _colour_shades(self.profile.primary_colour)
         css = render_to_string("results/pdf/report_card.css",
-                               {"colours": self.colours, "fonts": FONTS_DIR.as_uri()})
+                               {"colours": self.colours, "fonts": FONTS_DIR.as_uri(), "layout": CARD_LAYOUT})
         self.css_text = css
         self.template = get_template("results/pdf/report_card.html")  # compiled once, whatever the loaders
         self.css = CSS(string=css, font_config=self.font_config)
@@ -351,6 +479,38 @@ class ReportCardRenderer:
         }
         self._keys: dict = {}
         self.fitter = TextFitter(FONTS_DIR / "CardSans-Regular.ttf")
+        self.bold = TextFitter(FONTS_DIR / "CardSans-Bold.ttf")
+
+    def student_lines(self, card: CardData) -> dict:
+        """The student panel's lines (the name; labels and values a tab apart) and the summary strip's."""
+        student, result, regular, bold = card.student, card.result, self.fitter, self.bold
+
+        def number(value, places):
+            return "—" if value is None else _number(value, places)
+
+        def of(position, size):
+            return _("%(p)s of %(n)s") % {"p": position, "n": size} if position else "—"
+
+        panel_last = CONTENT_PT - 18 - 2 * STUDENT_TAB_PT
+        summary_stop, summary_box = SUMMARY_TAB_PT, SUMMARY_BOX_PT - SUMMARY_PAD_PT - 3  # inside its box
+        return {
+            "student_name": bold.fit(student.full_name, CONTENT_PT - 18, 12.5),
+            "student_labels": regular.fields((_("Admission no."), _("Class / stream"), _("Sex")),
+                                             stop=STUDENT_TAB_PT, size=6.6, spacing=0.5, upper=True,
+                                             last=panel_last - GAP_PT),
+            "student_values": bold.fields((student.admission_number, result.stream.full_name,
+                                           student.get_sex_display()), stop=STUDENT_TAB_PT, size=9.4,
+                                          last=panel_last - GAP_PT),
+            "summary_labels": regular.fields((_("Total"), _("Average"), _("Points"), _("Division"),
+                                              _("Position in stream"), _("Position in class")),
+                                             stop=summary_stop, size=6.2, spacing=0.2, upper=True,
+                                             width=summary_box),
+            "summary_values": bold.fields((number(result.total, 1), number(result.average, 1),
+                                           number(result.points, "-2"), result.division or "—",
+                                           of(result.position_in_stream, result.stream_size),
+                                           of(result.position_in_class, result.class_size)),
+                                          stop=summary_stop, size=12, width=summary_box),
+        }
 
     def subject_columns(self, card: CardData) -> tuple[str, str]:
         """The subjects table's two columns of lines, a line per subject: name and code, then score,
@@ -384,6 +544,8 @@ class ReportCardRenderer:
     def html(self, card: CardData) -> str:
         result = card.result
         names, values = self.subject_columns(card)
+        teacher = result.stream.class_teacher
+        teacher = (teacher.get_full_name() or str(teacher)) if teacher else ""
         return self.template.render({
             **self.shared,
             "student": card.student,
@@ -392,6 +554,9 @@ class ReportCardRenderer:
             "subjects": card.subjects,
             "subject_names": names,
             "subject_values": values,
+            **self.student_lines(card),
+            "class_teacher_name": self.fitter.fit(teacher, SIGNER_PT, SIGNER_TEXT_PT),
+            "head_teacher_name": self.fitter.fit(self.profile.head_teacher_name, SIGNER_PT, SIGNER_TEXT_PT),
             "attendance": card.attendance,
             "key": self.grading_key(result.scheme),
             "code": card.code,
@@ -423,6 +588,10 @@ class ReportCardRenderer:
         return document
 
     def pdf(self, card: CardData) -> bytes:
+        with tabs_drawn_true():
+            return self._pdf(card)
+
+    def _pdf(self, card: CardData) -> bytes:
         return self.document(self.html(card)).write_pdf(
             stylesheets=[self.css], font_config=self.font_config, full_fonts=self.full_fonts,
             cache=self.image_cache, uncompressed_pdf=False)
@@ -432,7 +601,7 @@ class ReportCardRenderer:
         fonts and layout context are shared), each page then written as its card's own PDF. Raises
         when anything fails or a card does not fill exactly one page: the caller then renders the
         cards one by one, so that a failure stays with its card."""
-        with collection_paused():
+        with collection_paused(), line_breaks_shared(), tabs_drawn_true():
             return self._pdfs(cards)
 
     def _pdfs(self, cards: list[CardData]) -> list[bytes]:
@@ -468,6 +637,19 @@ def _scope_results(*, term: Term, stream: Stream | None, school_class: SchoolCla
     if school_class is not None:
         return results.filter(school_class=school_class)
     return results
+
+
+def stream_chunks(results: list[TermResult], *, size: int = 25):
+    """The results in chunks of at most `size` cards laid out as one document: each chunk of one stream
+    (its cards share the most lines: subject names, stream, teacher), a stream's chunks of even sizes
+    (34 cards: 17 + 17, not 25 + 9, whose small chunk would carry a document's fixed cost alone)."""
+    by_stream: dict = {}
+    for result in results:
+        by_stream.setdefault(result.stream_id, []).append(result)
+    for rows in by_stream.values():
+        step = -(-len(rows) // -(-len(rows) // size))
+        for start in range(0, len(rows), step):
+            yield rows[start:start + step]
 
 
 def report_cards_generate(*, term: Term, stream: Stream | None = None, school_class: SchoolClass | None = None,
@@ -518,8 +700,7 @@ def report_cards_render(*, term: Term, stream: Stream | None = None, school_clas
     existing = {c.student_id: c for c in ReportCard.objects.filter(term=term, student_id__in=[r.student_id
                                                                                               for r in results])}
     ready = failed = 0
-    for start in range(0, len(results), chunk):
-        batch = results[start:start + chunk]
+    for batch in stream_chunks(results, size=chunk):
         items = []
         for data in cards_data(term=term, results=batch):
             card = existing.get(data.student.pk) or ReportCard(

@@ -204,3 +204,48 @@ def test_a_subject_field_too_long_for_its_column_is_shortened_to_fit_and_the_fie
     assert len(names.split("\n")) == len(values.split("\n")) == len(data.subjects)
     # a short field is left as it is
     assert renderer.fitter.fit("Civics", rc.NAME_PT) == "Civics"
+
+
+def test_shared_line_layouts_and_the_paused_collector_change_no_byte_of_the_cards(stream_results):
+    """`pdfs` reuses the layout of a line another card of the chunk already laid out (same text, style
+    and width): the PDFs are those rendered without it, byte for byte but for their dates and ids."""
+    import re
+
+    from weasyprint.layout import inline
+
+    term, stream, students, results = stream_results
+    rows = list(TermResult.objects.select_related("student", "stream__school_class", "scheme").filter(term=term))
+    renderer = rc.ReportCardRenderer(term=term)
+    cards = rc.cards_data(term=term, results=rows)
+    for card in cards:
+        card.url = rc.verification_url(f"school-a-{card.student.pk:020d}")
+    with rc.tabs_drawn_true():
+        plain = renderer._pdfs(cards)
+    shared = renderer.pdfs(cards)
+    assert inline.split_first_line is rc._split_first_line_shared  # installed, and a call-through outside pdfs
+
+    def undated(pdf):
+        return re.sub(rb"/(CreationDate|ModDate) \(.*?\)|/ID \[.*?\]", b"", pdf)
+
+    assert len(shared) == len(plain) == len(rows) >= 2
+    assert [undated(pdf) for pdf in shared] == [undated(pdf) for pdf in plain]
+    assert rc._shared.memo is None
+
+
+def test_a_tab_is_drawn_as_wide_as_it_was_laid_out():
+    """WeasyPrint 70 draws a tab's empty glyph 1024/1000 too wide; while cards render, it is drawn at
+    the width Pango laid it out at: a 100px tab at a 10pt (13.33px) font is 7500 thousandths of an em."""
+    import re
+
+    from weasyprint import CSS, HTML
+
+    def tab_advance():
+        pdf = HTML(string="<p>\tB</p>").write_pdf(
+            stylesheets=[CSS(string="p { white-space: pre; tab-size: 100px; font-size: 10pt }")],
+            uncompressed_pdf=True)
+        return float(re.search(rb"\[<>(-[0-9.]+)<", pdf).group(1))
+
+    assert tab_advance() == pytest.approx(-7680, abs=1)  # outside the cards' rendering, WeasyPrint's own
+    with rc.tabs_drawn_true():
+        assert tab_advance() == pytest.approx(-7500, abs=1)
+    assert tab_advance() == pytest.approx(-7680, abs=1)
