@@ -2,52 +2,48 @@
 the services that start and do the rendering job, the verification a QR code leads to, and who may
 see which card.
 
-Rendering: choices and what they were measured to be worth (`benchmarks/report_cards.py --cards 60
---baseline 10`: 60 cards of 12 subjects on one process; CPU time per card, the fair "per core"
-figure on the shared 2-core build machine, whose load makes single runs vary by +-20 %):
+Rendering: choices and what they were measured to be worth (`benchmarks/report_cards.py`: 100 cards
+of 12 subjects on one process; CPU time per card, the fair "per core" figure on the shared 2-core build
+machine, whose load makes single runs vary by +-20 %; docs/performance.md has the figures by round):
 
 * One small vendored family, "Card Sans" (static/fonts/: a Latin subset of Liberation Sans for
   English, Kiswahili and other Latin-script names, regular + bold, 25 KB each; made by
   static/fonts/build_card_sans.py), loaded through @font-face, so the card looks the same on any
-  server whatever fonts fontconfig has.
+  server whatever fonts fontconfig has. Subsetting it (WeasyPrint's default) costs less CPU than
+  `full_fonts=True` and keeps a card's PDF at ~23 KB instead of ~62 KB.
 * One `ReportCardRenderer` per job holds what every card shares: the FontConfiguration (fonts
-  loaded once), the parsed `weasyprint.CSS` (the stylesheet is parsed once, with the school's
-  colours), the compiled template, WeasyPrint's image `cache` dict, the logo as a data URI and the
-  grading key.
-* The cost of a card is WeasyPrint's work per element and per text box (~0.5 ms each: cascade,
-  line breaking through Pango, painting), so the card is flat: no floats and no flexbox (absolute
-  positions in relative boxes), class selectors only, attendance and the grading key as lines of
-  text (one text run each, no bold runs inside: ~35 text boxes fewer, the page's PDF ~40 % cheaper to
-  write), line breaks as newlines in one box rather than `<br>` boxes, signature lines as a bordered
-  inline span (no inline blocks), the student line and the summary boxes as one cell per item (label
-  and value two lines of it), and the subjects table as ONE row of six column cells, a line per subject (white-space: pre,
-  rows striped by the row's background) instead of six cells per subject: ~20 % of a card.
+  loaded once), the parsed `weasyprint.CSS` (parsed once, with the school's colours), the compiled
+  template, WeasyPrint's image `cache`, the logo as a data URI, the grading key, and the fonts'
+  advance widths (`TextFitter`).
+* A card's cost is WeasyPrint's work per box (cascade, line breaking through Pango, painting), so the
+  card has few: ~170 boxes and ~55 text boxes. No floats or flexbox, class selectors only, newlines
+  in one box rather than `<br>`s. The tables of the card are lines of text whose fields are a tab
+  apart, each field shortened to fit its column (`TextFitter`; WeasyPrint's tab stops are whole CSS
+  pixels, so CARD_LAYOUT sizes the columns from them): the subjects table is one row of two cells, a
+  line per subject (name and code; score, grade, position and remark) instead of six cells per
+  subject; the student panel and the summary are a line of labels and a line of values (the summary's
+  six boxes empty cells under them); a signature line is one text, its rule the background.
 * `CARD_UA_CSS`, a user-agent stylesheet of only the card's elements, replaces WeasyPrint's HTML5
-  one (whose `::marker` and footnote rules match every element, so three extra pseudo-element styles
-  were computed per element): the same layout box for box, ~20 % less CPU.
+  one (whose `::marker` and footnote rules match every element): the same layout box for box, ~20 %.
+* The card's HTML is also well-formed XML, read by ElementTree's C parser instead of WeasyPrint's
+  pure-Python HTML5 one (`document`; the same tree, compared box by box in the tests).
+* The job renders each chunk of up to 25 cards of a stream (`stream_chunks`: a stream's chunks of
+  even size) as ONE document (`pdfs`: the cascade setup, fonts and layout context shared) and writes
+  each page as its card's own PDF (own title, own hash): far less CPU than card by card. A chunk that
+  fails (or whose cards do not make exactly one page each) is rendered card by card, so a failure
+  stays with its card. While a chunk renders, a line another card of the chunk already laid out
+  (same text, style and width) reuses its layout (`line_breaks_shared`, ~12 %, the same bytes), and
+  Python's cyclic collector waits (`collection_paused`, ~8 %).
+* Tabs are drawn as wide as they were laid out (`tabs_drawn_true`: WeasyPrint 70 draws them 2.4 %
+  too wide, which put fields up to ~2pt off their columns).
 * The QR code is a PNG data URI with one pixel per module (scaled up unsmoothed), mask pattern 0 and
   built from the module matrix in one call (~1.5 ms; qrcode's mask search and drawing took ~7.5).
-* The job renders each chunk of up to 25 cards of a stream as ONE document (`pdfs`: the cascade
-  setup, fonts and layout context shared) and writes each page as its card's own PDF (own title,
-  own hash, one page each): ~25 % less CPU than card by card. A chunk that fails (or whose cards do
-  not make exactly one page each) is rendered card by card, so a failure stays with its card.
-* Fonts: subsetting (WeasyPrint's default) costs ~10 % less CPU than `full_fonts=True` and keeps
-  each PDF at ~23 KB instead of ~62 KB.
 * WeasyPrint's INFO progress logging (7 lines a document) is off (config/settings/base.py).
 
-Measured (CPU ms per card; two runs, at load averages ~1 and ~4): plain `HTML(string=...).write_pdf()`
-of the same HTML, default options: 153-182 (system DejaVu: 167-221); the renderer card by card:
-114-129 (full_fonts: 121-128); chunks as one document, the job's way: 72-84; the whole job (reads,
-render, storage, rows): 78-80 ms CPU, 12-13 cards/s on one process; template + QR code alone: 3-4.
-Before that round (floats, a table per key, WeasyPrint's UA stylesheet, card by card) the same
-benchmark gave 223 ms a card card by card and 259 ms for the whole job (3.8 cards/s). After the
-second round (fewer boxes, above; `--cards 100 --baseline 20`, two runs at load ~1): the whole job
-62-67 ms CPU a card (14.7-15.9 cards/s), chunks 65-71, card by card 93-94, the plain baseline 140. The goal of
-50 ms a card is NOT met: what is left is ~320 boxes a card, 144 of them the subjects' lines (a line
-box and a text box per subject per column), at WeasyPrint's cost per box (layout ~32-40 ms a card),
-plus writing each page's PDF (~13-16 ms, mostly painting the text). Splitting one PDF of the chunk
-with pypdf or pikepdf instead cost more than it saved (docs/performance.md). Next steps would be
-fewer subject lines, painting the fixed frame of the card once per job, or another PDF engine.
+Measured (three benchmark runs, each the median of three; CPU ms a card): the whole job (reads, render,
+storage, rows) 39.5-47.3 (21-25 cards/s on one process); chunks as one document, the job's way, 35.0-42.6;
+card by card 52.6-60.4; a plain `HTML(string=...).write_pdf()` of the same HTML 102-125. Before any of
+this the whole job took 259 ms a card (3.8 cards/s).
 
 Verification: `ReportCard.verification_code` is `<school slug>-<random token>` (the token never
 holds a "-"), so /verify/<code>/ on the platform host finds the school from the code itself, with
