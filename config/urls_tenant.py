@@ -18,6 +18,7 @@ urlpatterns = [
     path("attendance/", include("apps.attendance.urls")),
     path("results/", include("apps.results.urls")),
     path("communication/", include("apps.communication.urls")),
+    path("accounting/", include("apps.ledger.urls")),
     path("teacher/", include("apps.portals.teacher_urls")),
     path("parent/", include("apps.portals.parent_urls")),
     *shared_patterns(urlconf=__name__, api_patterns=[
@@ -29,5 +30,6 @@ urlpatterns = [
         path("", include("apps.attendance.api.urls")),
         path("", include("apps.results.api.urls")),
         path("", include("apps.communication.api.urls")),
+        path("", include("apps.ledger.api.urls")),
     ]),
 ]

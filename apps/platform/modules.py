@@ -30,7 +30,8 @@ MODULES: dict[str, Module] = {module.key: module for module in [
         "/results/", "/api/v1/results/", "/api/v1/assessments/", "/api/v1/marks/", "/api/v1/report-cards/",
         "/api/v1/grading-schemes/", "/api/v1/mark-flags/")),
     Module("finance", _("Finance"), ("/finance/", "/api/v1/finance/")),
-    Module("accounting", _("Accounting"), ("/accounting/", "/api/v1/accounting/")),
+    Module("accounting", _("Accounting"), (
+        "/accounting/", "/api/v1/ledger/", "/api/v1/suppliers/", "/api/v1/expenses/")),
     Module("hr", _("Staff and payroll"), ("/team/", "/api/v1/hr/")),
     Module("crm", _("Admissions and CRM"), ("/crm/", "/api/v1/crm/")),
     Module("communication", _("Communication"), ("/communication/", "/api/v1/communication/")),

@@ -70,6 +70,7 @@ TENANT_APPS = [
     "apps.attendance",
     "apps.results",
     "apps.communication",
+    "apps.ledger",
 ]
 
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]

@@ -1,0 +1,3 @@
+"""Console URLs of the ledger's books (included by apps/ledger/urls.py under the ledger namespace)."""
+
+urlpatterns = []
