@@ -74,8 +74,8 @@ UNION ALL SELECT 'trigger function in the template itself: ' || t.tgname::text
   FROM pg_trigger t JOIN rels ON t.tgrelid = rels.oid JOIN pg_proc p ON p.oid = t.tgfoid
   WHERE NOT t.tgisinternal AND p.pronamespace IN (SELECT oid FROM ns)
 UNION ALL SELECT 'policy: ' || p.polname::text FROM pg_policy p JOIN rels ON p.polrelid = rels.oid
-UNION ALL SELECT 'inherited or trigger constraint: ' || conname::text FROM pg_constraint k JOIN ns ON k.connamespace = ns.oid
-  WHERE k.contype = 't' OR NOT k.conislocal OR k.coninhcount > 0 OR k.conrelid = 0
+UNION ALL SELECT 'inherited constraint: ' || conname::text FROM pg_constraint k JOIN ns ON k.connamespace = ns.oid
+  WHERE NOT k.conislocal OR k.coninhcount > 0 OR k.conrelid = 0
 UNION ALL SELECT 'comment on an index, sequence, constraint or the schema' FROM pg_description d
   WHERE (d.classoid = 'pg_class'::regclass AND d.objoid IN (SELECT oid FROM rels WHERE relkind <> 'r'))
      OR (d.classoid = 'pg_constraint'::regclass
@@ -134,6 +134,7 @@ SELECT k.conrelid, k.conname, k.contype, pg_get_constraintdef(k.oid), k.convalid
                                        WHERE a.attrelid = k.conrelid AND a.attnum = k.conkey[1]) END
 FROM pg_constraint k JOIN pg_namespace n ON n.oid = k.connamespace
 WHERE n.nspname = %(schema)s AND k.conrelid <> 0
+  AND k.contype <> 't'  -- a constraint trigger's constraint: made again by its CREATE CONSTRAINT TRIGGER
 ORDER BY k.conrelid, k.contype, k.conname
 """
 
@@ -147,8 +148,9 @@ ORDER BY i.relname
 """
 
 
-# User triggers (e.g. the audit log's refusal to change), decompiled with the template alone on the
-# search path: the function comes out qualified; the table always is, and is retargeted.
+# User triggers (e.g. the audit log's refusal to change, the ledger's deferred balance check, a constraint
+# trigger), decompiled with the template alone on the search path: the function comes out qualified; the
+# table always is, and is retargeted.
 _TRIGGERS_SQL = """
 SELECT quote_ident(n.nspname), quote_ident(c.relname), pg_get_triggerdef(t.oid)
 FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace

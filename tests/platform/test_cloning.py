@@ -1,6 +1,7 @@
 """Cloning a schema: the copy's catalog and rows equal the original's, whichever way it was made."""
 
 import pytest
+from django.db import IntegrityError
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -103,6 +104,24 @@ def test_the_template_is_copied_the_fast_way_and_exactly(db):
     assert schema_clone(template, "copy_of_template") == FAST
 
     assert_same_schema("copy_of_template", template)
+    # the ledger's deferred balance check is a constraint trigger: the copy has it, deferred, and it works
+    triggers = [t for t in schema_signature("copy_of_template")["triggers"] if t[1] == "ledger_journalline_balanced"]
+    assert len(triggers) == 1 and "CONSTRAINT TRIGGER" in triggers[0][2] and "INITIALLY DEFERRED" in triggers[0][2]
+    with connection.cursor() as cursor:
+        cursor.execute("SAVEPOINT unbalanced")
+        cursor.execute("SET LOCAL search_path = copy_of_template, public")
+        cursor.execute("INSERT INTO ledger_period (starts_on, ends_on, status) VALUES ('2026-01-01', '2026-01-31', "
+                       "'open') RETURNING id")
+        period = cursor.fetchone()[0]
+        cursor.execute("INSERT INTO ledger_journalentry (date, memo, source, source_type, period_id, posted_at) "
+                       "VALUES ('2026-01-05', 'x', 'manual', '', %s, now()) RETURNING id", [period])
+        entry = cursor.fetchone()[0]
+        cursor.execute("INSERT INTO ledger_journalline (entry_id, account_id, date, debit, credit, description) "
+                       "SELECT %s, id, '2026-01-05', 10, 0, '' FROM ledger_account WHERE code = '1110'", [entry])
+        with pytest.raises(IntegrityError, match="not balanced"):
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("ROLLBACK TO SAVEPOINT unbalanced")
+        cursor.execute("SET LOCAL search_path = public")
     # the connection's search path is left as it was, so the ORM carries on in the public schema
     from apps.platform.models import Tenant
     assert Tenant.objects.filter(slug="alpha").exists()
