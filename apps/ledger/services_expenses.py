@@ -242,7 +242,7 @@ def expense_create(*, category: Account, description: str, incurred_on: datetime
 
 
 def _locked(expense: Expense) -> Expense:
-    return Expense.objects.select_for_update().select_related("supplier", "category").get(pk=expense.pk)
+    return Expense.objects.select_for_update(of=("self",)).select_related("supplier", "category").get(pk=expense.pk)
 
 
 def _require_checker(expense: Expense, actor, verb: str) -> None:
