@@ -31,11 +31,10 @@ PAYMENT_PURPOSES = (Account.Purpose.CASH, Account.Purpose.BANK, Account.Purpose.
 SUPPLIER_FIELDS = ("name", "contact_person", "phone", "email", "tin", "address", "is_active")
 
 
-def _refusal(message: str, code: str, envelope_code: str = "") -> ValidationError:
-    error = ValidationError(message, code=code)
-    if envelope_code:
-        error.envelope_code = envelope_code  # the API's error code (apps.core.api.exceptions)
-    return error
+def _refusal(message: str, code: str) -> ValidationError:
+    """A refusal that is not about one field; its code (not_admin, own_expense, wrong_status,
+    already_paid) lets the API answer 403 or 409."""
+    return ValidationError(message, code=code)
 
 
 # --- suppliers ---------------------------------------------------------------------------------------------
@@ -122,7 +121,7 @@ def supplier_update(*, supplier: Supplier, actor, request=None, **changes) -> Su
 def ledger_settings_update(*, expense_approval_threshold, actor, request=None) -> LedgerSettings:
     """The amount above which an expense waits for a school admin's approval; school admins only."""
     if getattr(actor, "role", None) != Role.SCHOOL_ADMIN:
-        raise _refusal(_("Only a school admin can change the approval threshold."), "not_admin", "permission_denied")
+        raise _refusal(_("Only a school admin can change the approval threshold."), "not_admin")
     threshold = parse_amount(expense_approval_threshold, field="expense_approval_threshold")
     if threshold < 0:
         raise ValidationError({"expense_approval_threshold": _("The threshold cannot be negative.")},
@@ -251,13 +250,13 @@ def _require_checker(expense: Expense, actor, verb: str) -> None:
                        "not_admin", "permission_denied")
     if expense.created_by_id == getattr(actor, "pk", None):
         raise _refusal(_("You entered this expense, so someone else must %(verb)s it (maker-checker).") % {
-            "verb": verb}, "own_expense", "maker_checker")
+            "verb": verb}, "own_expense")
 
 
 def _require_status(expense: Expense, status: str) -> None:
     if expense.status != status:
         raise _refusal(_("EXP-%(pk)05d is %(status)s: it cannot be changed that way.") % {
-            "pk": expense.pk, "status": expense.get_status_display().lower()}, "wrong_status", "conflict")
+            "pk": expense.pk, "status": expense.get_status_display().lower()}, "wrong_status")
 
 
 @transaction.atomic
@@ -313,7 +312,7 @@ def expense_pay(*, expense: Expense, paid_from: Account, paid_on: datetime.date,
         raise ValidationError({"reference": _("At most 60 characters.")}, code="too_long")
     expense = _locked(expense)
     if expense.status == Expense.Status.PAID:
-        raise _refusal(_("EXP-%(pk)05d has already been paid.") % {"pk": expense.pk}, "already_paid", "conflict")
+        raise _refusal(_("EXP-%(pk)05d has already been paid.") % {"pk": expense.pk}, "already_paid")
     _require_status(expense, Expense.Status.APPROVED)
     total = expense.total
     payables = account_for(purpose=Account.Purpose.SUPPLIER_PAYABLE)
