@@ -52,10 +52,10 @@ def expense_get_for_user(*, user, pk) -> Expense:
 def expense_totals(expenses: QuerySet[Expense]) -> dict:
     """Count and sums of a list (amount, tax, total), and what is still owed (approved, not paid)."""
     sums = expenses.order_by().aggregate(
-        count=Count("id"), amount=Sum("amount"), tax=Sum("tax"),
+        count=Count("id"), sum_amount=Sum("amount"), sum_tax=Sum("tax"),
         owed_amount=Sum("amount", filter=Q(status=Expense.Status.APPROVED)),
         owed_tax=Sum("tax", filter=Q(status=Expense.Status.APPROVED)))
-    amount, tax = sums["amount"] or ZERO, sums["tax"] or ZERO
+    amount, tax = sums["sum_amount"] or ZERO, sums["sum_tax"] or ZERO
     return {"count": sums["count"], "amount": amount, "tax": tax, "total": amount + tax,
             "owed": (sums["owed_amount"] or ZERO) + (sums["owed_tax"] or ZERO)}
 

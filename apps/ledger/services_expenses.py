@@ -247,7 +247,7 @@ def _locked(expense: Expense) -> Expense:
 def _require_checker(expense: Expense, actor, verb: str) -> None:
     if getattr(actor, "role", None) != Role.SCHOOL_ADMIN:
         raise _refusal(_("Only a school admin can %(verb)s an expense above the approval threshold.") % {"verb": verb},
-                       "not_admin", "permission_denied")
+                       "not_admin")
     if expense.created_by_id == getattr(actor, "pk", None):
         raise _refusal(_("You entered this expense, so someone else must %(verb)s it (maker-checker).") % {
             "verb": verb}, "own_expense")

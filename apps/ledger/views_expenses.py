@@ -139,9 +139,9 @@ def expense_detail(request, pk):
 def _refused(request, expense, error: ValidationError, **forms):
     """Back to the expense's page with the service's reason (and the form's field errors)."""
     form = next(iter(forms.values()), None)
-    if form is not None:
+    if form is not None and hasattr(error, "error_dict"):
         _add_errors(form, error)
-    else:
+    else:  # not about one field (maker-checker, the expense's state, a closed month): said at the top
         messages.error(request, " ".join(error.messages))
     expense = selectors.expense_get_for_user(user=request.user, pk=expense.pk)
     return render(request, "ledger/expenses/expense_detail.html", _detail_context(request, expense, **forms),
