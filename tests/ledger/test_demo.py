@@ -96,3 +96,17 @@ def test_school_b_sees_none_of_the_demo_books(api_client, school_a, school_b, ad
     response = api_client.get(url, HTTP_HOST=school_b.primary_host, HTTP_AUTHORIZATION=f"Bearer {token}")
     assert response.status_code == 200
     assert OPENING_MEMO not in response.content.decode()
+
+
+def test_students_are_invoiced_and_pay_by_name(in_school_a, admin_a):
+    from tests.academics.factories import StudentFactory
+
+    students = StudentFactory.create_batch(9)
+    seed_ledger_demo(admin=admin_a, today=timezone.localdate())
+    named = JournalLine.objects.filter(account__code="1200", student__isnull=False)
+    assert set(named.values_list("student_id", flat=True)) == {s.pk for s in students}
+    invoiced = named.filter(debit__gt=0).count()
+    assert invoiced == 9 and named.filter(credit__gt=0).count() > invoiced  # paid in instalments
+    assert JournalLine.objects.filter(account__code="4120").exists()  # boarders
+    debits, credits, _lines = _sums()
+    assert debits == credits
