@@ -338,6 +338,10 @@ def _measure(report, runs: int) -> tuple[list[float], list[tuple[str, object]]]:
 
 def _plan_nodes(node, into: list[str]) -> None:
     label = node["Node Type"]
+    if node.get("Strategy") and node["Strategy"] != "Plain":
+        label = f"{node.get('Partial Mode', '')} {node['Strategy']} {label}".replace("Simple ", "").strip()
+    if node.get("Workers Launched"):
+        label += f" ({node['Workers Launched']} workers)"
     if node.get("Index Name"):
         label += f" using {node['Index Name']}"
     elif node.get("Relation Name"):
