@@ -49,7 +49,7 @@ def journal_beancount(*, date_to: datetime.date | None = None) -> str:
         lines = lines.filter(date__lte=date_to)
     first = lines.order_by("date").values_list("date", flat=True).first() or datetime.date.today()
     names, seen = {}, set()
-    for account in Account.objects.filter(is_group=False).order_by("code"):
+    for account in Account.objects.order_by("code"):  # groups too: they open without harm
         name = account_name(account)
         if name in seen:  # two codes that read the same once cleaned
             name = f"{name}-{account.pk}"

@@ -23,8 +23,12 @@ def natural(account: Account, debit: Decimal, credit: Decimal) -> Decimal:
     return debit - credit if account.debit_normal else credit - debit
 
 
-def _posting_accounts(*types) -> dict[int, Account]:
-    accounts = Account.objects.filter(is_group=False).select_related("parent").order_by("code")
+def _posting_accounts(*types, postings_only: bool = False) -> dict[int, Account]:
+    """Accounts by id, in code order. Reports that start from sums take group accounts too, so that a
+    line on one (there should be none) still counts and the totals still agree."""
+    accounts = Account.objects.select_related("parent").order_by("code")
+    if postings_only:
+        accounts = accounts.filter(is_group=False)
     if types:
         accounts = accounts.filter(type__in=types)
     return {a.pk: a for a in accounts}
@@ -275,7 +279,7 @@ def budget_vs_actual(*, year: int) -> dict:
     sums = _sums_by_account(JournalLine.objects.filter(
         date__gte=first, date__lte=last, account__type__in=(Account.Type.INCOME, Account.Type.EXPENSE)))
     budgets = dict(BudgetLine.objects.filter(year=year).values_list("account_id", "amount"))
-    accounts = _posting_accounts(Account.Type.INCOME, Account.Type.EXPENSE)
+    accounts = _posting_accounts(Account.Type.INCOME, Account.Type.EXPENSE, postings_only=True)
     sections = {}
     for type_ in (Account.Type.INCOME, Account.Type.EXPENSE):
         rows = []
