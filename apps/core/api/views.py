@@ -34,6 +34,16 @@ ENDPOINTS = [
     ("results", "api:result-list", "term results (parents: published terms only)"),
     ("report-cards", "api:report-card-list", "report cards: list, download, generate"),
     ("notices", "api:notice-list", "the school's notices"),
+    ("ledger-accounts", "api:ledger-account-list", "the chart of accounts (school admins and accountants)"),
+    ("ledger-entries", "api:ledger-entry-list", "journal entries: list, post a manual entry, reverse"),
+    ("ledger-periods", "api:ledger-period-list", "accounting months: close, reopen (school admins)"),
+    ("suppliers", "api:supplier-list", "suppliers"),
+    ("expenses", "api:expense-list", "bills and expense claims: enter, approve, reject, pay"),
+    ("ledger-trial-balance", "api:ledger-report-trial-balance", "trial balance (from, to)"),
+    ("ledger-income-statement", "api:ledger-report-income-statement", "income statement with the previous "
+                                                                      "period (from, to)"),
+    ("ledger-balance-sheet", "api:ledger-report-balance-sheet", "balance sheet (at)"),
+    ("ledger-beancount", "api:ledger-export-beancount", "the journal as a beancount file (to)"),
     ("schema", "api-schema", "OpenAPI 3 document"),
     ("docs", "api-docs", "interactive documentation"),
 ]
