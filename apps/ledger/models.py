@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.storage import SchoolFileStorage
@@ -90,7 +91,7 @@ class Period(models.Model):
                                               name="ledger_period_dates")]
 
     def __str__(self):
-        return self.starts_on.strftime("%B %Y")
+        return date_format(self.starts_on, "F Y")  # the month's name in the reader's language
 
     @property
     def is_closed(self) -> bool:
