@@ -311,6 +311,9 @@ def expense_pay(*, expense: Expense, paid_from: Account, paid_on: datetime.date,
     if len(reference) > 60:
         raise ValidationError({"reference": _("At most 60 characters.")}, code="too_long")
     expense = _locked(expense)
+    if paid_on < expense.incurred_on:
+        raise ValidationError({"paid_on": _("The payment cannot be dated before the expense (%(date)s).") % {
+            "date": expense.incurred_on.isoformat()}}, code="paid_before_incurred")
     if expense.status == Expense.Status.PAID:
         raise _refusal(_("EXP-%(pk)05d has already been paid.") % {"pk": expense.pk}, "already_paid")
     _require_status(expense, Expense.Status.APPROVED)

@@ -188,6 +188,11 @@ def test_pay_refuses_pending_and_non_cash_accounts(in_school_a, admin_a, account
         with pytest.raises(ValidationError) as error:
             expense_pay(expense=approved, paid_from=account(code), paid_on=timezone.localdate(), actor=admin_a)
         assert "paid_from" in error.value.message_dict
+    # a payment dated before the expense itself
+    with pytest.raises(ValidationError) as error:
+        expense_pay(expense=approved, paid_from=account("1121"), actor=admin_a,
+                    paid_on=approved.incurred_on - datetime.timedelta(days=1))
+    assert "paid_on" in error.value.message_dict
     approved.refresh_from_db()
     assert approved.status == Expense.Status.APPROVED and approved.payment_entry is None
     expense_pay(expense=approved, paid_from=account("1131"), paid_on=timezone.localdate(), actor=admin_a)
