@@ -21,6 +21,7 @@ from apps.ledger.forms import (
     AccountEditForm, AccountForm, EntryFilterForm, EntryForm, LineFormSet, ReopenForm, ReverseForm,
 )
 from apps.ledger.models import ZERO, Account, JournalEntry, Period
+from apps.ledger.sources import source_link
 
 BOOKKEEPERS = (Role.SCHOOL_ADMIN, Role.ACCOUNTANT)
 ACCOUNTS = "ledger/books/account_list.html"
@@ -122,7 +123,8 @@ def entry_detail(request, pk, reverse_form=None, status=200):
     return render(request, "ledger/books/entry_detail.html", {
         "entry": entry, "reverse_form": reverse_form or ReverseForm(),
         "currency": getattr(request.tenant, "currency", "TZS"),
-        "can_reverse": entry.source != JournalEntry.Source.REVERSAL and not hasattr(entry, "reversed_by")},
+        "can_reverse": entry.source != JournalEntry.Source.REVERSAL and not hasattr(entry, "reversed_by"),
+        "source_link": source_link(entry)},
         status=status)
 
 

@@ -245,3 +245,20 @@ def test_another_school_sees_none_of_it(client, school_a, school_b, admin_b, ent
     with schema_context(school_a.schema_name):
         assert not JournalEntry.objects.filter(reverses=entry).exists()
         assert not Period.objects.get(pk=entry.period.pk).is_closed
+
+
+def test_an_entry_links_back_to_the_document_that_posted_it(client, school_a, accountant, entry):
+    from apps.ledger.services_expenses import expense_create
+
+    with schema_context(school_a.schema_name):
+        expense = expense_create(category=account("5220"), description="Maize flour", incurred_on=TODAY,
+                                 amount="120000", actor=accountant)
+        posted = expense.approval_entry
+    console_login(client, school_a, accountant)
+
+    page = client.get(reverse("ledger:entry-detail", args=[posted.pk])).content.decode()
+    manual = client.get(reverse("ledger:entry-detail", args=[entry.pk])).content.decode()
+
+    assert f'href="{reverse("ledger:expense-detail", args=[expense.pk])}"' in page
+    assert f"EXP-{expense.pk:05d}" in page
+    assert 'data-testid="source-link"' not in manual
