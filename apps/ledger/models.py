@@ -98,6 +98,20 @@ class Period(models.Model):
         return self.status == self.Status.CLOSED
 
 
+class PeriodBalance(models.Model):
+    """An account's debits and credits in a closed month, written when the month is closed (its lines
+    cannot change any more) and removed when it is reopened: reports read closed months from here and
+    only open months' lines (apps.ledger.reports.account_sums)."""
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="balances")
+    account = models.ForeignKey("ledger.Account", on_delete=models.PROTECT, related_name="period_balances")
+    debit = money(_("debit"), default=ZERO)
+    credit = money(_("credit"), default=ZERO)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["period", "account"], name="ledger_period_balance_unique")]
+
+
 class JournalEntry(models.Model):
     """A posted, balanced, immutable entry. Corrections are reversal entries."""
 

@@ -1,7 +1,8 @@
 """The financial reports: trial balance, general ledger, income statement, balance sheet, cash book,
-expense breakdown and budget vs actual. Every figure is aggregated by PostgreSQL (Sum over the
-JournalLine (account, date) and (date) indexes, window functions for running balances); Python only
-arranges the few dozen account rows the database answers with."""
+expense breakdown and budget vs actual. Every figure is aggregated by PostgreSQL: closed months from their
+balances per account (PeriodBalance, summed when the month was closed), the rest by Sum over the
+JournalLine (account, date) and (date) indexes (`account_sums`), window functions for running balances;
+Python only arranges the few dozen account rows the database answers with."""
 
 import datetime
 from collections import defaultdict
@@ -10,7 +11,7 @@ from decimal import Decimal
 from django.db.models import DecimalField, F, Q, Sum, Value, Window
 from django.db.models.functions import Coalesce, ExtractMonth
 
-from apps.ledger.models import ZERO, Account, BudgetLine, JournalLine
+from apps.ledger.models import ZERO, Account, BudgetLine, JournalLine, Period, PeriodBalance
 
 MONEY = DecimalField(max_digits=16, decimal_places=2)
 CASH_PURPOSES = (Account.Purpose.CASH, Account.Purpose.BANK, Account.Purpose.WALLET)
@@ -34,10 +35,62 @@ def _posting_accounts(*types, postings_only: bool = False) -> dict[int, Account]
     return {a.pk: a for a in accounts}
 
 
-def _sums_by_account(lines) -> dict[int, tuple[Decimal, Decimal]]:
-    """{account id: (debits, credits)} of `lines`, one GROUP BY query."""
-    rows = lines.order_by().values("account_id").annotate(d=Sum("debit"), c=Sum("credit"))
-    return {row["account_id"]: (row["d"] or ZERO, row["c"] or ZERO) for row in rows}
+def _open_ranges(date_from: datetime.date, date_to: datetime.date, closed: list) -> list[tuple]:
+    """[date_from, date_to] less the closed months inside it, as (first, last) day ranges."""
+    ranges, start = [], date_from
+    for _pk, starts_on, ends_on in sorted(closed, key=lambda p: p[1]):
+        if starts_on > start:
+            ranges.append((start, starts_on - datetime.timedelta(days=1)))
+        start = max(start, ends_on + datetime.timedelta(days=1))
+    if start <= date_to:
+        ranges.append((start, date_to))
+    return ranges
+
+
+def account_sums(ranges: dict, *, where: Q = Q()) -> dict[str, dict[int, tuple[Decimal, Decimal]]]:
+    """{label: {account id: (debits, credits)}} for each labelled date range (`{label: (date_from or None,
+    date_to)}`), of the accounts matching `where` (lookups on `account` / `account_id` only: it filters
+    both the lines and the month balances). Months closed inside a
+    range are read from their PeriodBalance rows (summed when the month was closed); only the rest of
+    the range is summed from the lines, through the (date) and (account, date) indexes. Three queries
+    whatever the number of ranges and lines."""
+    earliest = datetime.date(1900, 1, 1)
+    ranges = {label: (date_from or earliest, date_to) for label, (date_from, date_to) in ranges.items()}
+    low, high = min(r[0] for r in ranges.values()), max(r[1] for r in ranges.values())
+    closed = list(Period.objects.filter(status=Period.Status.CLOSED, starts_on__gte=low, ends_on__lte=high)
+                  .values_list("id", "starts_on", "ends_on"))
+    balance_sums, line_sums, any_lines = {}, {}, Q()
+    for label, (date_from, date_to) in ranges.items():
+        inside = [p for p in closed if p[1] >= date_from and p[2] <= date_to]
+        if inside:
+            in_closed = Q(period_id__in=[p[0] for p in inside])
+            balance_sums[f"{label}__d"] = Sum("debit", filter=in_closed)
+            balance_sums[f"{label}__c"] = Sum("credit", filter=in_closed)
+        open_ranges = _open_ranges(date_from, date_to, inside)
+        if open_ranges:
+            in_open = Q()
+            for first, last in open_ranges:
+                in_open |= Q(date__gte=first, date__lte=last)
+            line_sums[f"{label}__d"] = Sum("debit", filter=in_open)
+            line_sums[f"{label}__c"] = Sum("credit", filter=in_open)
+            any_lines |= in_open
+    result = {label: {} for label in ranges}
+
+    def add(rows):
+        for row in rows:
+            for label in ranges:
+                debit, credit = row.get(f"{label}__d"), row.get(f"{label}__c")
+                if debit is None and credit is None:
+                    continue
+                before = result[label].get(row["account_id"], (ZERO, ZERO))
+                result[label][row["account_id"]] = (before[0] + (debit or ZERO), before[1] + (credit or ZERO))
+
+    if balance_sums:
+        add(PeriodBalance.objects.filter(where, period_id__in=[p[0] for p in closed]).order_by()
+            .values("account_id").annotate(**balance_sums))
+    if line_sums:
+        add(JournalLine.objects.filter(where & any_lines).order_by().values("account_id").annotate(**line_sums))
+    return result
 
 
 def previous_period(date_from: datetime.date, date_to: datetime.date) -> tuple[datetime.date, datetime.date]:
@@ -51,11 +104,8 @@ def previous_period(date_from: datetime.date, date_to: datetime.date) -> tuple[d
 
 def trial_balance(*, date_from: datetime.date | None = None, date_to: datetime.date) -> dict:
     """Debits, credits and balance of every posting account with movements in the range (all history up
-    to `date_to` when no `date_from`). Two queries whatever the number of lines."""
-    lines = JournalLine.objects.filter(date__lte=date_to)
-    if date_from:
-        lines = lines.filter(date__gte=date_from)
-    sums = _sums_by_account(lines)
+    to `date_to` when no `date_from`). Four queries whatever the number of lines."""
+    sums = account_sums({"range": (date_from, date_to)})["range"]
     accounts = _posting_accounts()
     rows = []
     totals = {"debit": ZERO, "credit": ZERO, "balance_debit": ZERO, "balance_credit": ZERO}
@@ -81,9 +131,9 @@ def general_ledger(*, account: Account, date_from: datetime.date, date_to: datet
     page further on still carries the balance of the ones before), the opening and closing balances.
     At most `limit` lines from `offset`; `count` says how many there are."""
     sign = 1 if account.debit_normal else -1
-    before = JournalLine.objects.filter(account=account, date__lt=date_from).aggregate(
-        d=Coalesce(Sum("debit"), ZERO, output_field=MONEY), c=Coalesce(Sum("credit"), ZERO, output_field=MONEY))
-    opening = natural(account, before["d"], before["c"])
+    before = account_sums({"before": (None, date_from - datetime.timedelta(days=1))},
+                          where=Q(account_id=account.pk))["before"].get(account.pk, (ZERO, ZERO))
+    opening = natural(account, *before)
     in_range = JournalLine.objects.filter(account=account, date__gte=date_from, date__lte=date_to)
     period = in_range.aggregate(d=Coalesce(Sum("debit"), ZERO, output_field=MONEY),
                                 c=Coalesce(Sum("credit"), ZERO, output_field=MONEY), n=Sum(Value(1)))
@@ -128,19 +178,16 @@ def _change(current: Decimal, previous: Decimal) -> tuple[Decimal, Decimal | Non
 
 def income_statement(*, date_from: datetime.date, date_to: datetime.date, compare: bool = True) -> dict:
     """Income and expense per account under their groups, with totals and the net surplus (deficit when
-    negative); with `compare`, the same for the previous period of equal length and the change. One
-    aggregate query over both periods."""
+    negative); with `compare`, the same for the previous period of equal length and the change. Both
+    periods in the same aggregate queries (account_sums)."""
     previous_from, previous_to = previous_period(date_from, date_to)
-    start = previous_from if compare else date_from
-    current = Q(date__gte=date_from)
-    rows = (JournalLine.objects.filter(date__gte=start, date__lte=date_to,
-                                       account__type__in=(Account.Type.INCOME, Account.Type.EXPENSE))
-            .order_by().values("account_id")
-            .annotate(d=Coalesce(Sum("debit", filter=current), ZERO, output_field=MONEY),
-                      c=Coalesce(Sum("credit", filter=current), ZERO, output_field=MONEY),
-                      pd=Coalesce(Sum("debit", filter=~current), ZERO, output_field=MONEY),
-                      pc=Coalesce(Sum("credit", filter=~current), ZERO, output_field=MONEY)))
-    sums = {row["account_id"]: row for row in rows}
+    periods = {"current": (date_from, date_to), **({"previous": (previous_from, previous_to)} if compare else {})}
+    found = account_sums(periods, where=Q(account__type__in=(Account.Type.INCOME, Account.Type.EXPENSE)))
+    sums = {}
+    for pk in set(found["current"]) | set(found.get("previous", {})):
+        d, c = found["current"].get(pk, (ZERO, ZERO))
+        pd, pc = found.get("previous", {}).get(pk, (ZERO, ZERO))
+        sums[pk] = {"d": d, "c": c, "pd": pd, "pc": pc}
     accounts = _posting_accounts(Account.Type.INCOME, Account.Type.EXPENSE)
     sections = {}
     for type_ in (Account.Type.INCOME, Account.Type.EXPENSE):
@@ -174,7 +221,7 @@ def income_statement(*, date_from: datetime.date, date_to: datetime.date, compar
 def balance_sheet(*, at: datetime.date) -> dict:
     """Assets, liabilities and equity at `at`. Income and expense not yet closed to retained earnings
     show inside equity as the current surplus, so that assets = liabilities + equity."""
-    sums = _sums_by_account(JournalLine.objects.filter(date__lte=at))
+    sums = account_sums({"at": (None, at)})["at"]
     accounts = _posting_accounts()
     sections = {Account.Type.ASSET: [], Account.Type.LIABILITY: [], Account.Type.EQUITY: []}
     surplus = ZERO
@@ -209,13 +256,14 @@ def cash_accounts():
 def cash_book(*, date_from: datetime.date, date_to: datetime.date, account: Account | None = None,
               limit: int = CASH_BOOK_LIMIT) -> dict:
     """Money in and out of the cash, bank and wallet accounts (or the one `account`) in the range, with a
-    running balance per account (a window partitioned by account). Three queries; at most `limit`
+    running balance per account (a window partitioned by account). Five queries; at most `limit`
     lines in all (`truncated` says when there were more)."""
     accounts = list(cash_accounts().filter(pk=account.pk) if account else cash_accounts())
     ids = [a.pk for a in accounts]
-    opening = _sums_by_account(JournalLine.objects.filter(account_id__in=ids, date__lt=date_from))
+    found = account_sums({"opening": (None, date_from - datetime.timedelta(days=1)), "range": (date_from, date_to)},
+                         where=Q(account_id__in=ids))
+    opening, period = found["opening"], found["range"]
     in_range = JournalLine.objects.filter(account_id__in=ids, date__gte=date_from, date__lte=date_to)
-    period = _sums_by_account(in_range)
     order = [F("date").asc(), F("entry_id").asc(), F("id").asc()]
     lines = list(
         in_range.order_by("account_id", "date", "entry_id", "id")
@@ -276,8 +324,8 @@ def budget_vs_actual(*, year: int) -> dict:
     """Per income and expense account: the year's budget, the actual, the variance (actual − budget) and
     the share of the budget used; `favourable` is more income or less expense than budgeted."""
     first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-    sums = _sums_by_account(JournalLine.objects.filter(
-        date__gte=first, date__lte=last, account__type__in=(Account.Type.INCOME, Account.Type.EXPENSE)))
+    sums = account_sums({"year": (first, last)},
+                        where=Q(account__type__in=(Account.Type.INCOME, Account.Type.EXPENSE)))["year"]
     budgets = dict(BudgetLine.objects.filter(year=year).values_list("account_id", "amount"))
     accounts = _posting_accounts(Account.Type.INCOME, Account.Type.EXPENSE, postings_only=True)
     sections = {}

@@ -9,11 +9,12 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.audit.services import audit_record
-from apps.ledger.models import ZERO, Account, BudgetLine, JournalEntry, JournalLine, Period
+from apps.ledger.models import ZERO, Account, BudgetLine, JournalEntry, JournalLine, Period, PeriodBalance
 
 CENT = Decimal("0.01")
 
@@ -82,6 +83,13 @@ def period_close(*, period: Period, actor, request=None) -> Period:
         raise ValidationError(_("%(period)s is already closed.") % {"period": period}, code="already_closed")
     period.status, period.closed_at, period.closed_by = Period.Status.CLOSED, timezone.now(), actor
     period.save(update_fields=["status", "closed_at", "closed_by"])
+    # the month's lines are final now (postings hold the period FOR SHARE; this holds it FOR UPDATE): its
+    # balances per account are summed once, for the reports
+    PeriodBalance.objects.filter(period=period).delete()
+    PeriodBalance.objects.bulk_create([
+        PeriodBalance(period=period, account_id=row["account_id"], debit=row["d"], credit=row["c"])
+        for row in (JournalLine.objects.filter(date__gte=period.starts_on, date__lte=period.ends_on).order_by()
+                    .values("account_id").annotate(d=Sum("debit"), c=Sum("credit")))])
     audit_record(action="ledger.period_close", actor=actor, target=period, detail={"period": str(period)},
                  request=request)
     return period
@@ -100,6 +108,7 @@ def period_reopen(*, period: Period, reason: str, actor, request=None) -> Period
         raise ValidationError(_("%(period)s is not closed.") % {"period": period}, code="not_closed")
     period.status, period.closed_at, period.closed_by = Period.Status.OPEN, None, None
     period.save(update_fields=["status", "closed_at", "closed_by"])
+    PeriodBalance.objects.filter(period=period).delete()  # its lines may change again: reports read them
     audit_record(action="ledger.period_reopen", actor=actor, target=period,
                  detail={"period": str(period), "reason": reason}, request=request)
     return period
