@@ -205,7 +205,14 @@ def report_income_statement(request):
         net = data["net"]
         rows.append(["", _("Net surplus (deficit)"), net["amount"], net["previous"], net["change"], net["change_pct"]])
         return _export(request, rows, name="income-statement", title=_("Income statement"))
-    return _page(request, "ledger/reports/income_statement.html", form, {"data": data})
+    chart = None
+    if data:
+        sets = [(_("This period"), "total", "amount")] + ([(_("Previous period"), "previous", "previous")]
+                                                          if data["compare"] else [])
+        chart = {"labels": [str(_("Income")), str(_("Expenses")), str(_("Net surplus (deficit)"))], "datasets": [
+            {"label": str(label), "data": [str(data["income"][key]), str(data["expense"][key]),
+                                           str(data["net"][net_key])]} for label, key, net_key in sets]}
+    return _page(request, "ledger/reports/income_statement.html", form, {"data": data, "chart": chart})
 
 
 @role_required(*BOOKKEEPERS)
@@ -280,7 +287,13 @@ def report_budget(request):
             rows.append(["", _("Total %(section)s") % {"section": label.lower()}, section["budget"],
                          section["actual"], section["variance"], section["pct"]])
         return _export(request, rows, name=f"budget-{data['year']}", title=_("Budget vs actual"))
-    return _page(request, "ledger/reports/budget.html", form, {"data": data})
+    chart = None
+    if data:
+        rows = [r for r in data["expense"]["rows"] if r["budget"] or r["actual"]]
+        chart = {"labels": [r["account"].name for r in rows], "datasets": [
+            {"label": str(_("Budget")), "data": [str(r["budget"]) for r in rows]},
+            {"label": str(_("Actual")), "data": [str(r["actual"]) for r in rows]}]}
+    return _page(request, "ledger/reports/budget.html", form, {"data": data, "chart": chart})
 
 
 @role_required(*BOOKKEEPERS)

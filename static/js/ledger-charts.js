@@ -1,4 +1,4 @@
-// Draws the ledger's stacked bar charts: <canvas data-ledger-chart="stacked-bar" id="X"> with
+// Draws the ledger's bar charts: <canvas data-ledger-chart="stacked-bar" (or "grouped-bar") id="X"> with
 // {"labels": [...], "datasets": [{"label": ..., "data": [...]}, ...]} in <script id="X-data"> (json_script).
 // Amounts come as decimal strings; right-to-left pages get a mirrored x axis.
 document.addEventListener("DOMContentLoaded", function () {
@@ -10,6 +10,7 @@ document.addEventListener("DOMContentLoaded", function () {
     var source = document.getElementById(canvas.id + "-data");
     if (!source) return;
     var chart = JSON.parse(source.textContent);
+    var stacked = canvas.dataset.ledgerChart === "stacked-bar";
     new Chart(canvas, {
       type: "bar",
       data: {
@@ -25,8 +26,8 @@ document.addEventListener("DOMContentLoaded", function () {
         locale: document.documentElement.lang,
         plugins: { legend: { position: "bottom", rtl: rtl } },
         scales: {
-          x: { stacked: true, reverse: rtl },
-          y: { stacked: true, beginAtZero: true, position: rtl ? "right" : "left" }
+          x: { stacked: stacked, reverse: rtl },
+          y: { stacked: stacked, beginAtZero: true, position: rtl ? "right" : "left" }
         }
       }
     });

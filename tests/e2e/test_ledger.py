@@ -148,5 +148,13 @@ def test_a_bill_is_entered_approved_by_another_person_paid_and_the_books_balance
     expect(page.get_by_text("Assets equal liabilities plus equity.")).to_be_visible()
     screenshot(page, "ledger-balance-sheet")
     page.goto(site.school("demo", "/accounting/reports/expenses/"))
+    expect(page.locator("#expense-chart")).to_be_visible()
     screenshot(page, "ledger-expense-chart")
+    first = datetime.date.today().replace(day=1)
+    page.goto(site.school("demo", f"/accounting/reports/income-statement/?date_from={first}"
+                                  f"&date_to={datetime.date.today()}"))
+    expect(page.locator("#income-chart")).to_be_visible()
+    screenshot(page, "ledger-income-statement")
+    page.goto(site.school("demo", "/accounting/reports/budget/"))
+    screenshot(page, "ledger-budget")
     assert page.js_errors == [] and admin_page.js_errors == []
