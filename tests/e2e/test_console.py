@@ -42,7 +42,8 @@ def test_school_admin_signs_in_and_sees_dashboard_and_sidebar(page, site):
     expect(sidebar.locator("[data-nav=dashboard]")).to_be_visible()
     assert sidebar.locator("[data-nav]").evaluate_all("els => els.map(e => e.dataset.nav)") == [
         "dashboard", "students", "guardians", "school-structure", "attendance", "attendance-report", "assessments",
-        "results", "report-cards", "marks-review", "grading", "notices", "jobs", "users", "audit"]
+        "results", "report-cards", "marks-review", "grading", "ledger-reports", "ledger-journal", "ledger-expenses",
+        "ledger-suppliers", "ledger-accounts", "ledger-periods", "notices", "jobs", "users", "audit"]
     expect(sidebar.locator("[data-nav=dashboard]")).to_have_attribute("aria-current", "page")
     # the users chart was drawn (Chart.js loaded from our static files)
     expect(page.locator("#users-by-role")).to_have_attribute("style", re.compile("width"))
@@ -72,6 +73,9 @@ def test_phone_sidebar_opens_from_the_menu_button(phone_page, site):
     page.get_by_role("button", name="Menu").click()
     expect(sidebar).to_have_class(re.compile(r"\bshow\b"))
     wait_for_animations(page)
+    expect(sidebar.locator("[data-nav=dashboard]")).to_be_in_viewport()
+    # the list is longer than a phone's screen: it scrolls within the open sidebar
+    sidebar.locator("[data-nav=jobs]").scroll_into_view_if_needed()
     expect(sidebar.locator("[data-nav=jobs]")).to_be_in_viewport()
     screenshot(page, "dashboard-menu-open")
     sidebar.locator("[data-nav=jobs]").click()
