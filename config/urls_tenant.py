@@ -19,6 +19,7 @@ urlpatterns = [
     path("results/", include("apps.results.urls")),
     path("communication/", include("apps.communication.urls")),
     path("accounting/", include("apps.ledger.urls")),
+    path("finance/", include("apps.finance.urls")),
     path("teacher/", include("apps.portals.teacher_urls")),
     path("parent/", include("apps.portals.parent_urls")),
     *shared_patterns(urlconf=__name__, api_patterns=[
@@ -31,5 +32,6 @@ urlpatterns = [
         path("", include("apps.results.api.urls")),
         path("", include("apps.communication.api.urls")),
         path("", include("apps.ledger.api.urls")),
+        path("", include("apps.finance.api.urls")),
     ]),
 ]

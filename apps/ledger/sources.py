@@ -7,6 +7,7 @@ from django.urls import NoReverseMatch, reverse
 # source_type -> (URL name taking the document's pk, how the document is referred to)
 SOURCE_PAGES = {
     "ledger.expense": ("ledger:expense-detail", "EXP-{pk:05d}"),
+    "finance.invoice": ("finance:invoice-detail", "INV-{pk:06d}"),
 }
 
 

@@ -29,7 +29,8 @@ MODULES: dict[str, Module] = {module.key: module for module in [
     Module("results", _("Results"), (
         "/results/", "/api/v1/results/", "/api/v1/assessments/", "/api/v1/marks/", "/api/v1/report-cards/",
         "/api/v1/grading-schemes/", "/api/v1/mark-flags/")),
-    Module("finance", _("Finance"), ("/finance/", "/api/v1/finance/")),
+    Module("finance", _("Finance"), (
+        "/finance/", "/api/v1/finance/", "/api/v1/fee-categories/", "/api/v1/fee-structures/", "/api/v1/invoices/")),
     Module("accounting", _("Accounting"), (
         "/accounting/", "/api/v1/ledger/", "/api/v1/suppliers/", "/api/v1/expenses/")),
     Module("hr", _("Staff and payroll"), ("/team/", "/api/v1/hr/")),

@@ -71,6 +71,7 @@ TENANT_APPS = [
     "apps.results",
     "apps.communication",
     "apps.ledger",
+    "apps.finance",
 ]
 
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]

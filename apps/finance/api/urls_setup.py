@@ -1,0 +1,3 @@
+"""API URLs of the fees setup (included by apps/finance/api/urls.py)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Console URLs of the fees setup (included by apps/finance/urls.py)."""
+
+urlpatterns = []
