@@ -1,0 +1,116 @@
+"""Invoices in the fees console (/finance/invoices/): the list with filters and totals, issuing a term's
+invoices for a class (every active student without a live invoice; synchronously for now) or one student,
+an invoice's page (payer, control number and how to pay, lines, instalments, its journal entry) and voiding
+one with a reason. School admins and accountants only."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from apps.accounts.decorators import role_required
+from apps.accounts.roles import Role
+from apps.finance import selectors_invoices as selectors
+from apps.finance import services
+from apps.finance.forms_invoices import InvoiceFilterForm, IssueForm, VoidForm
+from apps.finance.models import Invoice
+
+BOOKKEEPERS = (Role.SCHOOL_ADMIN, Role.ACCOUNTANT)
+PAGE_SIZE = 50
+
+
+def _list_context(request, issue_form=None, run=None):
+    filters = InvoiceFilterForm(request.GET)
+    invoices = selectors.invoices_for_user(user=request.user, **filters.filters())
+    page = Paginator(invoices, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return {"page": page, "filters": filters, "query": query.urlencode(),
+            "totals": selectors.invoice_totals(invoices), "issue_form": issue_form or IssueForm(), "run": run}
+
+
+@role_required(*BOOKKEEPERS)
+def invoice_list(request):
+    return render(request, "finance/invoices/invoice_list.html", _list_context(request))
+
+
+def issue_for_class(*, term, school_class, actor, request=None) -> dict:
+    """Issue the term's invoice of every student of the class who has no live one: what was issued, and who
+    was skipped and why (already invoiced, inactive, a refusal of the service)."""
+    students = list(selectors.class_students(school_class))
+    invoiced = set(Invoice.objects.filter(term=term, student__in=students).exclude(status=Invoice.Status.VOID)
+                   .values_list("student_id", flat=True))
+    issued, skipped = [], []
+    for student in students:
+        if student.pk in invoiced:
+            skipped.append((student, _("already has an invoice for this term")))
+            continue
+        if student.status != student.Status.ACTIVE:
+            skipped.append((student, _("not active (%(status)s)") % {"status": student.get_status_display()}))
+            continue
+        try:
+            issued.append(services.invoice_issue(student=student, term=term, actor=actor, request=request))
+        except ValidationError as error:
+            skipped.append((student, " ".join(error.messages)))
+    return {"issued": issued, "skipped": skipped, "term": term, "school_class": school_class}
+
+
+@require_POST
+@role_required(*BOOKKEEPERS)
+def invoice_issue(request):
+    form = IssueForm(request.POST)
+    if not form.is_valid():
+        return render(request, "finance/invoices/invoice_list.html", _list_context(request, issue_form=form),
+                      status=400)
+    term, student = form.cleaned_data["term"], form.cleaned_data["student"]
+    if student is not None:
+        try:
+            invoice = services.invoice_issue(student=student, term=term, actor=request.user, request=request)
+        except ValidationError as error:
+            for text in error.messages:
+                form.add_error(None, text)
+            return render(request, "finance/invoices/invoice_list.html", _list_context(request, issue_form=form),
+                          status=400)
+        messages.success(request, _("%(ref)s issued to %(student)s.") % {"ref": invoice.reference,
+                                                                          "student": student.full_name})
+        return redirect("finance:invoice-detail", pk=invoice.pk)
+    run = issue_for_class(term=term, school_class=form.cleaned_data["school_class"], actor=request.user,
+                          request=request)
+    if run["issued"]:
+        messages.success(request, _("%(count)s invoices issued.") % {"count": len(run["issued"])})
+    else:
+        messages.info(request, _("No invoices issued."))
+    return render(request, "finance/invoices/invoice_list.html", _list_context(request, run=run))
+
+
+def _detail_context(invoice, void_form=None):
+    return {"invoice": invoice, "lines": list(invoice.lines.all()), "installments": list(invoice.installments.all()),
+            "void_form": void_form or VoidForm()}
+
+
+@role_required(*BOOKKEEPERS)
+def invoice_detail(request, pk):
+    invoice = selectors.invoice_get_for_user(user=request.user, pk=pk)
+    return render(request, "finance/invoices/invoice_detail.html", _detail_context(invoice))
+
+
+@require_POST
+@role_required(*BOOKKEEPERS)
+def invoice_void(request, pk):
+    invoice = selectors.invoice_get_for_user(user=request.user, pk=pk)
+    form = VoidForm(request.POST)
+    if form.is_valid():
+        try:
+            services.invoice_void(invoice=invoice, reason=form.cleaned_data["reason"], actor=request.user,
+                                  request=request)
+        except ValidationError as error:
+            for field, texts in getattr(error, "message_dict", {"__all__": error.messages}).items():
+                for text in texts:
+                    form.add_error(field if field in form.fields else None, text)
+        else:
+            messages.success(request, _("%(ref)s is void; its entry is reversed.") % {"ref": invoice.reference})
+            return redirect("finance:invoice-detail", pk=invoice.pk)
+    invoice = selectors.invoice_get_for_user(user=request.user, pk=pk)
+    return render(request, "finance/invoices/invoice_detail.html", _detail_context(invoice, form), status=400)
