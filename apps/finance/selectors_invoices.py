@@ -13,7 +13,7 @@ def invoices_for_user(*, user, term: Term | None = None, school_class: SchoolCla
     """Invoices newest first; `search` matches the student's names, admission number or the control number."""
     if not keeps_books(user):
         return Invoice.objects.none()
-    invoices = Invoice.objects.select_related("student__stream__school_class", "term", "guardian__user")
+    invoices = Invoice.objects.select_related("student__stream__school_class", "term__year", "guardian__user")
     if term is not None:
         invoices = invoices.filter(term=term)
     if school_class is not None:
@@ -42,7 +42,8 @@ def invoice_totals(invoices: QuerySet[Invoice]) -> dict:
 
 def invoice_get_for_user(*, user, pk) -> Invoice:
     return get_for_bookkeeper(
-        Invoice.objects.select_related("student__stream__school_class", "term", "guardian__user", "structure",
+        Invoice.objects.select_related("student__stream__school_class", "term__year", "guardian__user",
+                                       "structure__school_class",
                                        "issue_entry", "void_entry", "created_by", "voided_by")
         .prefetch_related("lines__category", "installments"), user=user, pk=pk)
 
