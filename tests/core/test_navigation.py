@@ -26,7 +26,7 @@ def test_a_heading_appears_once_with_its_entries_together(in_school_a, role):
 def test_a_school_admin_sees_people_attendance_results_and_school(in_school_a):
     items = nav_for(user=UserFactory(role="school_admin"), tenant=in_school_a, path="/school/students/")
 
-    assert _sections(items) == ["", "People", "Attendance", "Exams and results", "Accounting", "School"]
+    assert _sections(items) == ["", "People", "Attendance", "Exams and results", "Fees", "Accounting", "School"]
     assert [item["key"] for item in items if item["active"]] == ["students"]
 
 

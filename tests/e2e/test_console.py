@@ -42,7 +42,8 @@ def test_school_admin_signs_in_and_sees_dashboard_and_sidebar(page, site):
     expect(sidebar.locator("[data-nav=dashboard]")).to_be_visible()
     assert sidebar.locator("[data-nav]").evaluate_all("els => els.map(e => e.dataset.nav)") == [
         "dashboard", "students", "guardians", "school-structure", "attendance", "attendance-report", "assessments",
-        "results", "report-cards", "marks-review", "grading", "ledger-reports", "ledger-journal", "ledger-expenses",
+        "results", "report-cards", "marks-review", "grading", "finance-invoices", "finance-setup", "ledger-reports",
+        "ledger-journal", "ledger-expenses",
         "ledger-suppliers", "ledger-accounts", "ledger-periods", "notices", "jobs", "users", "audit"]
     expect(sidebar.locator("[data-nav=dashboard]")).to_have_attribute("aria-current", "page")
     # the users chart was drawn (Chart.js loaded from our static files)
