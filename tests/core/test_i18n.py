@@ -85,7 +85,7 @@ def test_setlang_switches_to_arabic_and_back(school_client):
 
 
 def _po_entries(path):
-    """(msgid, msgstr) of each translated, non-fuzzy, singular entry of a .po file."""
+    """(context or None, msgid, msgstr) of each translated, non-fuzzy, singular entry of a .po file."""
     entries = []
     for block in path.read_text(encoding="utf-8").split("\n\n"):
         if "#, fuzzy" in block or "msgid_plural" in block:
@@ -95,8 +95,9 @@ def _po_entries(path):
             continue
         msgid, msgstr = ("".join(ast.literal_eval(line) for line in part.strip().splitlines())
                          for part in match.groups())
+        context = re.search(r'^msgctxt (".*")$', block, re.M)
         if msgid and msgstr:
-            entries.append((msgid, msgstr))
+            entries.append((ast.literal_eval(context.group(1)) if context else None, msgid, msgstr))
     return entries
 
 
@@ -108,7 +109,8 @@ def test_committed_mo_matches_po(lang):
     assert len(entries) > 50
     stale = []
     with translation.override(lang):
-        for msgid, msgstr in entries:
-            if translation.gettext(msgid) != msgstr:
+        for context, msgid, msgstr in entries:
+            found = translation.pgettext(context, msgid) if context else translation.gettext(msgid)
+            if found != msgstr:
                 stale.append(msgid)
     assert not stale, f"locale/{lang}: run `manage.py compilemessages`; stale in the .mo: {stale}"
