@@ -5,9 +5,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.finance.models import FeeCategory
+from apps.ledger.forms import DATE
 from apps.ledger.models import Account
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _income_accounts():

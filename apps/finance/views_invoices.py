@@ -11,13 +11,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.accounts.decorators import role_required
-from apps.accounts.roles import Role
+from apps.ledger.access import BOOKKEEPERS
 from apps.finance import selectors_invoices as selectors
 from apps.finance import services
 from apps.finance.forms_invoices import InvoiceFilterForm, IssueForm, VoidForm
 from apps.finance.models import Invoice
 
-BOOKKEEPERS = (Role.SCHOOL_ADMIN, Role.ACCOUNTANT)
 PAGE_SIZE = 50
 
 

@@ -4,11 +4,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from apps.ledger.forms import DATE
 from apps.ledger.models import Expense, Supplier
 from apps.ledger.selectors_expenses import expense_categories, payment_accounts
 from apps.ledger.services import amount as parse_amount
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class MoneyField(forms.CharField):

@@ -16,14 +16,13 @@ from django.views.decorators.http import require_POST
 from apps.accounts.decorators import role_required
 from apps.accounts.roles import Role
 from apps.ledger import selectors, services
-from apps.ledger.access import get_for_bookkeeper, require_school_admin
+from apps.ledger.access import BOOKKEEPERS, get_for_bookkeeper, require_school_admin
 from apps.ledger.forms import (
     AccountEditForm, AccountForm, EntryFilterForm, EntryForm, LineFormSet, ReopenForm, ReverseForm,
 )
 from apps.ledger.models import ZERO, Account, JournalEntry, Period
 from apps.ledger.sources import source_link
 
-BOOKKEEPERS = (Role.SCHOOL_ADMIN, Role.ACCOUNTANT)
 ACCOUNTS = "ledger/books/account_list.html"
 ENTRY_NEW = "ledger/books/entry_new.html"
 PAGE_SIZE = 50

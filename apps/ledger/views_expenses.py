@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from apps.accounts.decorators import role_required
 from apps.accounts.roles import Role
+from apps.ledger.access import BOOKKEEPERS
 from apps.ledger import selectors_expenses as selectors
 from apps.ledger import services_expenses as services
 from apps.ledger.forms_expenses import (
@@ -22,7 +23,6 @@ from apps.ledger.forms_expenses import (
 )
 from apps.ledger.models import Expense, LedgerSettings
 
-BOOKKEEPERS = (Role.SCHOOL_ADMIN, Role.ACCOUNTANT)
 PAGE_SIZE = 50
 RECEIPT_TYPES = {"jpg": "image/jpeg", "png": "image/png", "pdf": "application/pdf"}
 

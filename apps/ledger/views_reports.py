@@ -18,13 +18,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from apps.accounts.decorators import role_required
-from apps.accounts.roles import Role
+from apps.ledger.access import BOOKKEEPERS
 from apps.ledger import reports
 from apps.ledger.beancount import currency, journal_beancount
 from apps.ledger.models import Account, BudgetLine
 from apps.ledger.services_budget import budget_set
 
-BOOKKEEPERS = (Role.SCHOOL_ADMIN, Role.ACCOUNTANT)
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORT_LIMIT = 200_000
 DATE = forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")

@@ -9,8 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.academics.models import SchoolClass, Student, Term
-from apps.accounts.api.permissions import HasRole
-from apps.accounts.roles import Role
+from apps.ledger.api.permissions import BOOKKEEPERS
 from apps.finance import selectors_invoices as selectors
 from apps.finance import services
 from apps.finance.api.serializers_invoices import (
@@ -18,7 +17,6 @@ from apps.finance.api.serializers_invoices import (
 )
 from apps.finance.models import Invoice
 
-BOOKKEEPERS = HasRole(Role.SCHOOL_ADMIN, Role.ACCOUNTANT)
 SCOPE = "School admins and accountants; others get 403."
 TAGS = ["invoices"]
 

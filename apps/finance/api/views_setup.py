@@ -6,8 +6,7 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.accounts.api.permissions import HasRole
-from apps.accounts.roles import Role
+from apps.ledger.api.permissions import BOOKKEEPERS
 from apps.finance import selectors, services
 from apps.finance.api.serializers_setup import (
     FeeCategoryCreateSerializer, FeeCategorySerializer, FeeCategoryUpdateSerializer, FeeStructureSaveSerializer,
@@ -16,7 +15,6 @@ from apps.finance.api.serializers_setup import (
 from apps.finance.models import FeeCategory, FeeStructure
 from apps.ledger.access import get_for_bookkeeper
 
-BOOKKEEPERS = HasRole(Role.SCHOOL_ADMIN, Role.ACCOUNTANT)
 SCOPE = "School admins and accountants; everyone else gets 403."
 TAGS = ["fees"]
 

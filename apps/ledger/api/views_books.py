@@ -7,8 +7,7 @@ from rest_framework import exceptions, generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.accounts.api.permissions import HasRole
-from apps.accounts.roles import Role
+from apps.ledger.api.permissions import BOOKKEEPERS
 from apps.ledger import selectors, services
 from apps.ledger.access import get_for_bookkeeper, require_school_admin
 from apps.ledger.api.serializers_books import (
@@ -17,7 +16,6 @@ from apps.ledger.api.serializers_books import (
 )
 from apps.ledger.models import Account, JournalEntry, Period
 
-BOOKKEEPERS = HasRole(Role.SCHOOL_ADMIN, Role.ACCOUNTANT)
 SCOPE = "School admins and accountants; everyone else gets 403."
 TAGS = ["ledger"]
 

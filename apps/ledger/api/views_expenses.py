@@ -12,8 +12,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.accounts.api.permissions import HasRole
-from apps.accounts.roles import Role
+from apps.ledger.api.permissions import BOOKKEEPERS
 from apps.ledger import selectors_expenses as selectors
 from apps.ledger import services_expenses as services
 from apps.ledger.api.serializers_expenses import (
@@ -22,7 +21,6 @@ from apps.ledger.api.serializers_expenses import (
 )
 from apps.ledger.models import Account, Expense, Supplier
 
-BOOKKEEPERS = HasRole(Role.SCHOOL_ADMIN, Role.ACCOUNTANT)
 SCOPE = "School admins and accountants; others get 403."
 TAGS = ["expenses"]
 

@@ -12,13 +12,11 @@ from rest_framework import renderers, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.accounts.api.permissions import HasRole
-from apps.accounts.roles import Role
+from apps.ledger.api.permissions import BOOKKEEPERS
 from apps.ledger import reports
 from apps.ledger.beancount import journal_beancount
 from apps.ledger.models import Account
 
-BOOKKEEPERS = HasRole(Role.SCHOOL_ADMIN, Role.ACCOUNTANT)
 SCOPE = "School admins and accountants; everyone else gets 403."
 TAGS = ["ledger"]
 
