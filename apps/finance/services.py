@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from apps.academics.models import SchoolClass, Student, StudentGuardian, Term
 from apps.audit.services import audit_record
 from apps.finance.control_numbers import control_number_for, invoice_ids_next
+from apps.finance.selectors_invoices import class_students
 from apps.finance.models import (
     ZERO, FeeCategory, FeeItem, FeeStructure, Installment, Invoice, InvoiceInstallment, InvoiceLine, StudentFeeOption,
 )
@@ -262,6 +263,28 @@ def invoice_issue(*, student: Student, term: Term, actor, issued_on: datetime.da
     audit_record(action="finance.invoice_issue", actor=actor, target=invoice, request=request, detail={
         "student": student.pk, "term": term.pk, "total": str(total), "control_number": invoice.control_number})
     return invoice
+
+
+def invoices_issue_for_class(*, term, school_class, actor, request=None) -> dict:
+    """Issue the term's invoice of every student of the class who has no live one: what was issued, and who
+    was skipped and why (already invoiced, inactive, a refusal of `invoice_issue`). Each invoice is issued in
+    its own transaction, so one student's refusal does not undo the others'."""
+    students = list(class_students(school_class))
+    invoiced = set(Invoice.objects.filter(term=term, student__in=students).exclude(status=Invoice.Status.VOID)
+                   .values_list("student_id", flat=True))
+    issued, skipped = [], []
+    for student in students:
+        if student.pk in invoiced:
+            skipped.append((student, _("already has an invoice for this term")))
+            continue
+        if student.status != student.Status.ACTIVE:
+            skipped.append((student, _("not active (%(status)s)") % {"status": student.get_status_display()}))
+            continue
+        try:
+            issued.append(invoice_issue(student=student, term=term, actor=actor, request=request))
+        except ValidationError as error:
+            skipped.append((student, " ".join(error.messages)))
+    return {"issued": issued, "skipped": skipped, "term": term, "school_class": school_class}
 
 
 @transaction.atomic

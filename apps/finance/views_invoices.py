@@ -11,11 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.accounts.decorators import role_required
-from apps.ledger.access import BOOKKEEPERS
 from apps.finance import selectors_invoices as selectors
 from apps.finance import services
 from apps.finance.forms_invoices import InvoiceFilterForm, IssueForm, VoidForm
-from apps.finance.models import Invoice
+from apps.ledger.access import BOOKKEEPERS
 
 PAGE_SIZE = 50
 
@@ -33,27 +32,6 @@ def _list_context(request, issue_form=None, run=None):
 @role_required(*BOOKKEEPERS)
 def invoice_list(request):
     return render(request, "finance/invoices/invoice_list.html", _list_context(request))
-
-
-def issue_for_class(*, term, school_class, actor, request=None) -> dict:
-    """Issue the term's invoice of every student of the class who has no live one: what was issued, and who
-    was skipped and why (already invoiced, inactive, a refusal of the service)."""
-    students = list(selectors.class_students(school_class))
-    invoiced = set(Invoice.objects.filter(term=term, student__in=students).exclude(status=Invoice.Status.VOID)
-                   .values_list("student_id", flat=True))
-    issued, skipped = [], []
-    for student in students:
-        if student.pk in invoiced:
-            skipped.append((student, _("already has an invoice for this term")))
-            continue
-        if student.status != student.Status.ACTIVE:
-            skipped.append((student, _("not active (%(status)s)") % {"status": student.get_status_display()}))
-            continue
-        try:
-            issued.append(services.invoice_issue(student=student, term=term, actor=actor, request=request))
-        except ValidationError as error:
-            skipped.append((student, " ".join(error.messages)))
-    return {"issued": issued, "skipped": skipped, "term": term, "school_class": school_class}
 
 
 @require_POST
@@ -75,7 +53,7 @@ def invoice_issue(request):
         messages.success(request, _("%(ref)s issued to %(student)s.") % {"ref": invoice.reference,
                                                                           "student": student.full_name})
         return redirect("finance:invoice-detail", pk=invoice.pk)
-    run = issue_for_class(term=term, school_class=form.cleaned_data["school_class"], actor=request.user,
+    run = services.invoices_issue_for_class(term=term, school_class=form.cleaned_data["school_class"], actor=request.user,
                           request=request)
     if run["issued"]:
         messages.success(request, _("%(count)s invoices issued.") % {"count": len(run["issued"])})
