@@ -262,6 +262,11 @@ def invoice_issue(*, student: Student, term: Term, actor, issued_on: datetime.da
     invoice.save(update_fields=["issue_entry"])
     audit_record(action="finance.invoice_issue", actor=actor, target=invoice, request=request, detail={
         "student": student.pk, "term": term.pk, "total": str(total), "control_number": invoice.control_number})
+    # an overpayment the student carries settles the new invoice at once
+    from apps.finance.services_payments import credit_apply
+
+    if credit_apply(student=student, actor=actor, request=request):
+        invoice.refresh_from_db()
     return invoice
 
 
@@ -295,6 +300,9 @@ def invoice_void(*, invoice: Invoice, reason: str, actor, request=None) -> Invoi
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the invoice is void.")}, code="reason_required")
+    if invoice.paid or invoice.credited:
+        raise ValidationError(_("Payments or credit notes are on %(ref)s; reverse them before voiding it.") % {
+            "ref": invoice.reference}, code="has_payments")
     if invoice.status != Invoice.Status.ISSUED:
         raise ValidationError(_("%(ref)s is %(status)s and cannot be voided.") % {
             "ref": invoice.reference, "status": invoice.get_status_display().lower()}, code="not_issued")

@@ -39,6 +39,7 @@ TZ_CHART = [
     ("4130", "Transport fees", "income", "4100", False, "fee_income", "transport"),
     ("4140", "Examination fees", "income", "4100", False, "fee_income", "examination"),
     ("4150", "Other fees", "income", "4100", False, "fee_income", "other"),
+    ("4190", "Fee discounts and scholarships", "income", "4100", False, "fee_discount", ""),
     ("4900", "Other income", "income", "4000", False, "", ""),
     ("5000", "Expenses", "expense", None, True, "", ""),
     ("5100", "Payroll", "expense", "5000", True, "", ""),
@@ -56,6 +57,7 @@ TZ_CHART = [
     ("5270", "Examination costs", "expense", "5200", False, "expense", ""),
     ("5280", "Bank and mobile-money charges", "expense", "5200", False, "expense", ""),
     ("5290", "Other expenses", "expense", "5200", False, "expense", ""),
+    ("5295", "Bad debts written off", "expense", "5200", False, "bad_debt", ""),
 ]
 
 CHARTS = {"TZ": TZ_CHART}

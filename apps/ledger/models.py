@@ -38,6 +38,8 @@ class Account(models.Model):
         WALLET = "wallet", _("Mobile-money wallet")
         FEE_RECEIVABLE = "fee_receivable", _("Fee receivables")
         FEE_INCOME = "fee_income", _("Fee income")
+        FEE_DISCOUNT = "fee_discount", _("Fee discounts")
+        BAD_DEBT = "bad_debt", _("Bad debts")
         DEFERRED_INCOME = "deferred_income", _("Deferred income")
         PAYROLL_EXPENSE = "payroll_expense", _("Payroll expense")
         SALARIES_PAYABLE = "salaries_payable", _("Salaries payable")
