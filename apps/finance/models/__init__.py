@@ -8,7 +8,9 @@ from apps.finance.models.fees import (  # noqa: F401
 from apps.finance.models.payments import (  # noqa: F401
     MANUAL_CHANNELS, Allocation, Channel, CreditNote, NumberSeries, Payment, Refund, RefundPart,
 )
-from apps.finance.models.channels import InboundEvent, PaymentEvent, WebhookRejection  # noqa: F401
+from apps.finance.models.channels import (  # noqa: F401
+    InboundEvent, PaymentChannel, PaymentEvent, WebhookRejection,
+)
 from apps.finance.models.statements import (  # noqa: F401
     MatchSuggestion, Statement, StatementLine, StatementMapping,
 )

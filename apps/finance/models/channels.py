@@ -7,8 +7,33 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.fields import EncryptedTextField
 from apps.finance.models.fees import money
 from apps.finance.models.payments import Channel
+
+
+class PaymentChannel(models.Model):
+    """How a school is paid through one provider: whether notifications are accepted, the shared secret
+    their signatures are checked with, the account the money lands in, and what parents are told
+    (paybill or merchant number, bank account, instructions naming the control number)."""
+
+    provider = models.CharField(_("provider"), max_length=10, choices=Channel.choices, unique=True)
+    is_enabled = models.BooleanField(_("accept notifications"), default=False)
+    account = models.ForeignKey("ledger.Account", verbose_name=_("received into"), on_delete=models.PROTECT,
+                                related_name="payment_channels")
+    business_number = models.CharField(_("paybill, merchant or account number"), max_length=40, blank=True)
+    account_name = models.CharField(_("account name"), max_length=120, blank=True)
+    secret = EncryptedTextField(_("signing secret"), blank=True)
+    # shown to parents; {control_number}, {amount} and {business_number} are filled in
+    instructions = models.TextField(_("how to pay"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["order", "provider"]
+
+    def __str__(self):
+        return self.get_provider_display()
 
 
 class InboundEvent(models.Model):

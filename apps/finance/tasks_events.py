@@ -1,0 +1,1 @@
+"""Celery tasks: events (thin: take ids, call a service, idempotent)."""

@@ -1,0 +1,1 @@
+"""Celery tasks: late_fees (thin: take ids, call a service, idempotent)."""

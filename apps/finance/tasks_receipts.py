@@ -1,0 +1,1 @@
+"""Celery tasks: receipts (thin: take ids, call a service, idempotent)."""

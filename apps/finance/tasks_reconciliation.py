@@ -1,0 +1,1 @@
+"""Celery tasks: reconciliation (thin: take ids, call a service, idempotent)."""

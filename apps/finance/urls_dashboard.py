@@ -1,0 +1,5 @@
+"""/finance/ pages: dashboard."""
+
+from django.urls import path  # noqa: F401
+
+urlpatterns: list = []

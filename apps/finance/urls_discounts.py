@@ -1,0 +1,5 @@
+"""/finance/ pages: discounts."""
+
+from django.urls import path  # noqa: F401
+
+urlpatterns: list = []
