@@ -19,6 +19,7 @@ from django_tenants.utils import schema_context
 
 from apps.accounts.roles import Role
 from apps.accounts.services import user_create
+from apps.finance.demo import seed_finance_demo_school
 from apps.ledger.demo import seed_ledger_demo_school
 from apps.platform.analytics import school_stats_refresh
 from apps.platform.selectors import school_by_slug
@@ -181,6 +182,7 @@ class Command(BaseCommand):
                     if not outcome.get("skipped"):
                         self.stdout.write(f"school year of {spec['name']} in place in {outcome['seconds']} s")
                 seed_ledger_demo_school(slug=spec["slug"], write=self.stdout.write)  # idempotent; errors are said
+                seed_finance_demo_school(slug=spec["slug"], write=self.stdout.write)  # likewise
         # the owner's overview reads aggregated figures; have them now rather than at the next hourly run
         connection.set_schema_to_public()
         school_stats_refresh()
