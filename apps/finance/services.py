@@ -202,11 +202,19 @@ def _payer(student: Student):
 
 
 @transaction.atomic
-def invoice_issue(*, student: Student, term: Term, actor, issued_on: datetime.date | None = None,
-                  request=None) -> Invoice:
-    """Issue a student's invoice for a term from the fee structure of the student's class: every item of
-    the class, plus the optional items the student takes; instalments as the structure's plan; the payer
-    is the student's primary guardian. Posts Dr fee receivables / Cr each category's income account."""
+def invoices_issue(*, student: Student, term: Term, actor, issued_on: datetime.date | None = None,
+                   request=None) -> list[Invoice]:
+    """Issue a student's invoices for a term from the fee structure of the student's class: every item of
+    the class, plus the optional items the student takes, less the discounts in force on the issue day
+    (apps.finance.services_discounts.discounts_for). When a sponsor covers the student, the sponsor's
+    share of the covered categories is invoiced to the sponsor and the rest to the primary guardian (the
+    discounts apply before the split); otherwise one invoice to the primary guardian. Instalments split
+    each invoice's net total by the structure's plan. Each posts Dr fee receivables (the net) and fee
+    discounts (the discounts) / Cr each category's income account (the fees), the student on every line.
+    Returns the invoices issued, the guardian's first. Refuses (writing nothing) when the discounts cover
+    everything."""
+    from apps.finance.services_discounts import FeeLine, discounts_for, split_for_sponsor, sponsorship_for
+
     if student.status != Student.Status.ACTIVE:
         raise ValidationError(_("%(student)s is not an active student.") % {"student": student.full_name},
                               code="inactive_student")
@@ -219,9 +227,9 @@ def invoice_issue(*, student: Student, term: Term, actor, issued_on: datetime.da
     if structure is None or not structure.items.all():
         raise ValidationError(_("There are no fees set for %(class)s in %(term)s yet.") % {
             "class": school_class, "term": term}, code="no_structure")
+    already = _("%(student)s already has an invoice for %(term)s.") % {"student": student.full_name, "term": term}
     if Invoice.objects.filter(student=student, term=term).exclude(status=Invoice.Status.VOID).exists():
-        raise ValidationError(_("%(student)s already has an invoice for %(term)s.") % {
-            "student": student.full_name, "term": term}, code="already_invoiced")
+        raise ValidationError(already, code="already_invoiced")
     taken = set(StudentFeeOption.objects.filter(student=student, item__structure=structure)
                 .values_list("item_id", flat=True))
     items = [i for i in structure.items.all() if not i.is_optional or i.pk in taken]
@@ -229,66 +237,111 @@ def invoice_issue(*, student: Student, term: Term, actor, issued_on: datetime.da
         raise ValidationError(_("Nothing in %(class)s's fees applies to %(student)s.") % {
             "class": school_class, "student": student.full_name}, code="nothing_to_invoice")
     plan = list(structure.installments.all())
-    total = sum((i.amount for i in items), ZERO)
     issued_on = issued_on or timezone.localdate()
-    [invoice_id] = invoice_ids_next()
-    try:
-        with transaction.atomic():
-            invoice = Invoice.objects.create(
-                id=invoice_id, student=student, term=term, structure=structure, guardian=_payer(student),
-                control_number=control_number_for(invoice_id), issued_on=issued_on, total=total,
-                due_on=plan[-1].due_on if plan else issued_on, created_by=actor)
-    except IntegrityError:  # another invoice for this student and term was issued at the same moment
-        raise ValidationError(_("%(student)s already has an invoice for %(term)s.") % {
-            "student": student.full_name, "term": term}, code="already_invoiced") from None
-    InvoiceLine.objects.bulk_create([
-        InvoiceLine(invoice=invoice, category=i.category, amount=i.amount,
-                    description=f"{i.category.name}{f' ({i.label})' if i.label else ''}"[:120]) for i in items])
-    amounts = installment_amounts(total, [p.percent for p in plan]) if plan else [total]
-    InvoiceInstallment.objects.bulk_create([
-        InvoiceInstallment(invoice=invoice, number=n, due_on=(plan[n - 1].due_on if plan else invoice.due_on),
-                           amount=value) for n, value in enumerate(amounts, start=1)])
-    receivable = account_for(purpose=Account.Purpose.FEE_RECEIVABLE)
-    by_account: dict = {}
-    for item in items:
-        by_account[item.category.income_account] = by_account.get(item.category.income_account, ZERO) + item.amount
-    invoice.issue_entry = entry_post(
-        date=issued_on, memo=_("Fees %(term)s: %(student)s (%(ref)s)") % {
-            "term": term, "student": student.full_name, "ref": invoice.reference},
-        source=JournalEntry.Source.INVOICE, source_object=invoice, actor=actor, request=request,
-        lines=[Line(account=receivable, debit=total, student=student, description=invoice.control_number),
-               *[Line(account=account, credit=value, student=student, description=invoice.reference)
-                 for account, value in by_account.items()]])
-    invoice.save(update_fields=["issue_entry"])
-    audit_record(action="finance.invoice_issue", actor=actor, target=invoice, request=request, detail={
-        "student": student.pk, "term": term.pk, "total": str(total), "control_number": invoice.control_number})
-    # an overpayment the student carries settles the new invoice at once
+    fees = [FeeLine(category=i.category, amount=i.amount,
+                    description=f"{i.category.name}{f' ({i.label})' if i.label else ''}"[:120]) for i in items]
+    discounts = discounts_for(student=student, lines=fees, on=issued_on)
+    lines = fees + discounts
+    if sum((line.amount for line in lines), ZERO) <= 0:
+        raise ValidationError(_("%(student)s's fees for %(term)s are fully covered by %(rules)s; there is nothing "
+                                "to invoice.") % {"student": student.full_name, "term": term,
+                                                  "rules": ", ".join(sorted({d.discount_rule.name for d in discounts}))},
+                              code="fully_covered")
+    sponsorship = sponsorship_for(student=student, on=issued_on)
+    parts = [(None, lines)]
+    if sponsorship is not None:
+        ours, theirs = split_for_sponsor(lines, sponsorship)
+        parts = [(None, theirs), (sponsorship.sponsor, ours)]
+    parts = [(sponsor, part) for sponsor, part in parts if sum((line.amount for line in part), ZERO) > 0]
+    invoices = []
+    for (sponsor, part), invoice_id in zip(parts, invoice_ids_next(len(parts)), strict=True):
+        total = sum((line.amount for line in part), ZERO)
+        try:
+            with transaction.atomic():
+                invoice = Invoice.objects.create(
+                    id=invoice_id, student=student, term=term, structure=structure, sponsor=sponsor,
+                    guardian=None if sponsor else _payer(student),
+                    control_number=control_number_for(invoice_id), issued_on=issued_on, total=total,
+                    due_on=plan[-1].due_on if plan else issued_on, created_by=actor)
+        except IntegrityError:  # another invoice for this student and term was issued at the same moment
+            raise ValidationError(already, code="already_invoiced") from None
+        _invoice_fill(invoice=invoice, lines=part, plan=plan, actor=actor, request=request)
+        audit_record(action="finance.invoice_issue", actor=actor, target=invoice, request=request, detail={
+            "student": student.pk, "term": term.pk, "total": str(total), "control_number": invoice.control_number,
+            "sponsor": sponsor.pk if sponsor else None,
+            "discounts": {d.discount_rule.name: str(d.amount) for d in part if d.discount_rule}})
+        invoices.append(invoice)
+    # an overpayment the student carries settles the new invoices at once
     from apps.finance.services_payments import credit_apply
 
     if credit_apply(student=student, actor=actor, request=request):
-        invoice.refresh_from_db()
-    return invoice
+        for invoice in invoices:
+            invoice.refresh_from_db()
+    return invoices
 
 
-def invoices_issue_for_class(*, term, school_class, actor, request=None) -> dict:
-    """Issue the term's invoice of every student of the class who has no live one: what was issued, and who
-    was skipped and why (already invoiced, inactive, a refusal of `invoice_issue`). Each invoice is issued in
-    its own transaction, so one student's refusal does not undo the others'."""
+def _invoice_fill(*, invoice: Invoice, lines: list, plan: list, actor, request=None) -> None:
+    """Write an issued invoice's lines and instalments and post its entry."""
+    InvoiceLine.objects.bulk_create([
+        InvoiceLine(invoice=invoice, category=line.category, amount=line.amount, kind=line.kind,
+                    discount_rule=line.discount_rule, description=line.description) for line in lines])
+    amounts = installment_amounts(invoice.total, [p.percent for p in plan]) if plan else [invoice.total]
+    InvoiceInstallment.objects.bulk_create([
+        InvoiceInstallment(invoice=invoice, number=n, due_on=(plan[n - 1].due_on if plan else invoice.due_on),
+                           amount=value) for n, value in enumerate(amounts, start=1)])
+    student = invoice.student
+    income: dict = {}
+    discount = ZERO
+    for line in lines:
+        if line.amount < 0:
+            discount -= line.amount
+        else:
+            income[line.category.income_account] = income.get(line.category.income_account, ZERO) + line.amount
+    posting = [Line(account=account_for(purpose=Account.Purpose.FEE_RECEIVABLE), debit=invoice.total,
+                    student=student, description=invoice.control_number)]
+    if discount:
+        posting.append(Line(account=account_for(purpose=Account.Purpose.FEE_DISCOUNT), debit=discount,
+                            student=student, description=invoice.reference))
+    posting += [Line(account=account, credit=value, student=student, description=invoice.reference)
+                for account, value in income.items()]
+    who = f"{student.full_name} / {invoice.sponsor.name}" if invoice.sponsor_id else student.full_name
+    invoice.issue_entry = entry_post(
+        date=invoice.issued_on, memo=_("Fees %(term)s: %(student)s (%(ref)s)") % {
+            "term": invoice.term, "student": who, "ref": invoice.reference},
+        source=JournalEntry.Source.INVOICE, source_object=invoice, actor=actor, request=request, lines=posting)
+    invoice.save(update_fields=["issue_entry"])
+
+
+def invoice_issue(*, student: Student, term: Term, actor, issued_on: datetime.date | None = None,
+                  request=None) -> Invoice:
+    """Issue a student's invoices for a term (see `invoices_issue`) and return the guardian's, or the
+    sponsor's when the sponsor pays everything."""
+    return invoices_issue(student=student, term=term, actor=actor, issued_on=issued_on, request=request)[0]
+
+
+def invoices_issue_for_class(*, term, school_class, actor, request=None, reporter=None) -> dict:
+    """Issue the term's invoices of every student of the class who has no live one: what was issued, and who
+    was skipped and why (already invoiced, inactive, a refusal of `invoices_issue`). Each student's invoices
+    are issued in their own transaction, so one student's refusal does not undo the others'. `reporter`
+    (a job's progress reporter) is told after each student."""
     students = list(class_students(school_class))
     invoiced = set(Invoice.objects.filter(term=term, student__in=students).exclude(status=Invoice.Status.VOID)
                    .values_list("student_id", flat=True))
+    if reporter is not None:
+        reporter.set_total(len(students))
     issued, skipped = [], []
     for student in students:
         if student.pk in invoiced:
             skipped.append((student, _("already has an invoice for this term")))
-            continue
-        if student.status != student.Status.ACTIVE:
+        elif student.status != student.Status.ACTIVE:
             skipped.append((student, _("not active (%(status)s)") % {"status": student.get_status_display()}))
-            continue
-        try:
-            issued.append(invoice_issue(student=student, term=term, actor=actor, request=request))
-        except ValidationError as error:
-            skipped.append((student, " ".join(error.messages)))
+        else:
+            try:
+                issued.extend(invoices_issue(student=student, term=term, actor=actor, request=request))
+            except ValidationError as error:
+                skipped.append((student, " ".join(error.messages)))
+        if reporter is not None:
+            reporter.step(student.full_name)
     return {"issued": issued, "skipped": skipped, "term": term, "school_class": school_class}
 
 
