@@ -331,6 +331,16 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="*/10"),
         "args": ["apps.jobs.tasks.recover_stale_jobs_task"],
     },
+    "schools: retry payment notifications": {
+        "task": "apps.core.tasks.fan_out_task",
+        "schedule": crontab(minute="*/10"),
+        "args": ["apps.finance.tasks_events.retry_inbound_events_task"],
+    },
+    "schools: late fees": {
+        "task": "apps.core.tasks.fan_out_task",
+        "schedule": crontab(minute=30, hour=1),
+        "args": ["apps.finance.tasks_late_fees.apply_late_fees_task"],
+    },
     "platform: recover stale jobs": {
         "task": "apps.jobs.tasks.recover_stale_platform_jobs_task",
         "schedule": crontab(minute="*/10"),

@@ -1,5 +1,9 @@
-"""/api/v1/ endpoints: webhooks."""
+"""/api/v1/webhooks/<provider>/: payment providers' notifications (signed, no user)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from apps.finance.api.views_webhooks import WebhookView
+
+urlpatterns = [
+    path("webhooks/<str:provider>/", WebhookView.as_view(), name="webhook"),
+]
