@@ -18,4 +18,7 @@ def home(request):
         context["admin"] = school_admin_widgets(school=request.tenant, date=today)
     elif request.user.role == Role.TEACHER:
         context["teacher"] = teacher_widgets(user=request.user, school=request.tenant, date=today)
+    # the bursar's workspace starts at the fees overview
+    context["fees_overview"] = (request.user.role in (Role.SCHOOL_ADMIN, Role.ACCOUNTANT)
+                                and request.tenant.module_enabled("finance"))
     return render(request, "dashboards/home.html", context)

@@ -1,5 +1,10 @@
-"""/finance/ pages: dashboard."""
+"""/finance/ pages: the fees overview and fee reminders."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from apps.finance import views_dashboard as views
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("reminders/new/", views.reminder_new, name="reminder-new"),
+]
