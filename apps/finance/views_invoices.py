@@ -1,7 +1,7 @@
 """Invoices in the fees console (/finance/invoices/): the list with filters and totals, issuing a term's
-invoices for a class (every active student without a live invoice; synchronously for now) or one student,
-an invoice's page (payer, control number and how to pay, lines, instalments, its journal entry) and voiding
-one with a reason. School admins and accountants only."""
+invoices for a class (a background job with a progress bar: every active student without a live invoice) or
+one student, an invoice's page (payer, control number and how to pay, the student's permanent reference,
+lines, instalments, its journal entry) and voiding one with a reason. School admins and accountants only."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -14,19 +14,20 @@ from apps.accounts.decorators import role_required
 from apps.finance import selectors_invoices as selectors
 from apps.finance import services
 from apps.finance.forms_invoices import InvoiceFilterForm, IssueForm, VoidForm
+from apps.finance.jobs import invoice_class_start
 from apps.ledger.access import BOOKKEEPERS
 
 PAGE_SIZE = 50
 
 
-def _list_context(request, issue_form=None, run=None):
+def _list_context(request, issue_form=None):
     filters = InvoiceFilterForm(request.GET)
     invoices = selectors.invoices_for_user(user=request.user, **filters.filters())
     page = Paginator(invoices, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return {"page": page, "filters": filters, "query": query.urlencode(),
-            "totals": selectors.invoice_totals(invoices), "issue_form": issue_form or IssueForm(), "run": run}
+            "totals": selectors.invoice_totals(invoices), "issue_form": issue_form or IssueForm()}
 
 
 @role_required(*BOOKKEEPERS)
@@ -53,13 +54,10 @@ def invoice_issue(request):
         messages.success(request, _("%(ref)s issued to %(student)s.") % {"ref": invoice.reference,
                                                                           "student": student.full_name})
         return redirect("finance:invoice-detail", pk=invoice.pk)
-    run = services.invoices_issue_for_class(term=term, school_class=form.cleaned_data["school_class"], actor=request.user,
-                          request=request)
-    if run["issued"]:
-        messages.success(request, _("%(count)s invoices issued.") % {"count": len(run["issued"])})
-    else:
-        messages.info(request, _("No invoices issued."))
-    return render(request, "finance/invoices/invoice_list.html", _list_context(request, run=run))
+    job = invoice_class_start(term=term, school_class=form.cleaned_data["school_class"], actor=request.user)
+    messages.info(request, _("Issuing the invoices of %(class)s for %(term)s; this page shows how far it got.") % {
+        "class": form.cleaned_data["school_class"], "term": term})
+    return redirect("jobs:job-detail", pk=job.pk)
 
 
 def _detail_context(invoice, void_form=None):

@@ -9,6 +9,8 @@ from django_tenants.utils import schema_context
 from apps.academics.models import Student
 from apps.finance.models import Invoice
 from apps.finance.services import invoice_issue
+from apps.jobs.models import Job
+from apps.jobs.services import job_run
 from tests.conftest import console_login
 from tests.factories import UserFactory
 from tests.finance.factories_invoices import fee_setup
@@ -55,7 +57,7 @@ def test_others_get_403(client, school_a, cast, role):
         assert Invoice.objects.get(pk=invoice.pk).status == Invoice.Status.ISSUED
 
 
-def test_issue_for_a_class(client, school_a, cast):
+def test_issue_for_a_class_starts_a_job_whose_page_says_who_was_skipped(client, school_a, cast):
     already = _issue(school_a, cast, 0)
     with schema_context(school_a.schema_name):
         gone = cast["students"][2]
@@ -63,8 +65,12 @@ def test_issue_for_a_class(client, school_a, cast):
     console_login(client, school_a, cast["accountant"])
     response = client.post(reverse("finance:invoice-issue"),
                            {"term": cast["term"].pk, "school_class": cast["school_class"].pk})
-    assert response.status_code == 200
-    body = response.content.decode()
+    with schema_context(school_a.schema_name):
+        job = Job.objects.get(kind="finance.invoice_class")
+        assert response.status_code == 302 and response.url == reverse("jobs:job-detail", args=[job.pk])
+        assert job.started_by == cast["accountant"] and job.params["term_id"] == cast["term"].pk
+        job_run(job_id=job.pk)
+    body = client.get(response.url).content.decode()
     assert "1 invoice issued" in body and "2 students skipped" in body
     assert "already has an invoice" in body and "not active" in body
     with schema_context(school_a.schema_name):
@@ -72,8 +78,10 @@ def test_issue_for_a_class(client, school_a, cast):
         assert set(live.values_list("student_id", flat=True)) == {cast["students"][0].pk, cast["students"][1].pk}
         assert live.count() == 2 and already.pk in live.values_list("pk", flat=True)
     again = client.post(reverse("finance:invoice-issue"),
-                        {"term": cast["term"].pk, "school_class": cast["school_class"].pk}).content.decode()
-    assert "0 invoices issued" in again
+                        {"term": cast["term"].pk, "school_class": cast["school_class"].pk})
+    with schema_context(school_a.schema_name):
+        job_run(job_id=Job.objects.filter(kind="finance.invoice_class").order_by("-created_at").first().pk)
+    assert "0 invoices issued" in client.get(again.url).content.decode()
 
 
 def test_issue_one_student_and_refusals(client, school_a, cast):
