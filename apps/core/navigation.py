@@ -36,6 +36,7 @@ NAV_ITEMS = [
             roles=frozenset({Role.PARENT}), module="attendance"),
     NavItem("parent-results", _("Results"), "parent:results", "bi-bar-chart", roles=frozenset({Role.PARENT}),
             module="results"),
+    NavItem("parent-fees", _("Fees"), "parent:fees", "bi-wallet2", roles=frozenset({Role.PARENT}), module="finance"),
     NavItem("parent-report-cards", _("Report cards"), "parent:report-cards", "bi-file-earmark-pdf",
             roles=frozenset({Role.PARENT}), module="results"),
     NavItem("parent-notices", _("Notices"), "parent:notices", "bi-megaphone", roles=frozenset({Role.PARENT})),

@@ -14,4 +14,7 @@ ROWS = {
     ("school", "parent:results"): school_page("parent"),
     ("school", "parent:report-cards"): school_page("parent"),
     ("school", "parent:notices"): school_page("parent"),
+    ("school", "parent:fees"): school_page("parent"),
+    ("school", "parent:fee-receipt"): not_checked("a receipt of his own child's payment: tests/portals/test_parent_fees.py "
+                                                  "(404 for anyone else's)"),
 }
