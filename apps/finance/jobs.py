@@ -31,3 +31,5 @@ def invoice_class_start(*, term, school_class, actor):
     return job_start(kind="finance.invoice_class", actor=actor, params={
         "term_id": term.pk, "school_class_id": school_class.pk, "class_name": str(school_class),
         "term_name": str(term)})
+
+from apps.finance import jobs_reconciliation  # noqa: E402, F401  (registers finance.reconcile)

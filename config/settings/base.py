@@ -336,6 +336,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="*/10"),
         "args": ["apps.finance.tasks_events.retry_inbound_events_task"],
     },
+    "schools: reconcile payments": {
+        "task": "apps.core.tasks.fan_out_task",
+        "schedule": crontab(minute=30, hour=2),
+        "args": ["apps.finance.tasks_reconciliation.reconcile_open_items_task"],
+    },
     "schools: late fees": {
         "task": "apps.core.tasks.fan_out_task",
         "schedule": crontab(minute=30, hour=1),
