@@ -8,6 +8,8 @@ from django.urls import NoReverseMatch, reverse
 SOURCE_PAGES = {
     "ledger.expense": ("ledger:expense-detail", "EXP-{pk:05d}"),
     "finance.invoice": ("finance:invoice-detail", "INV-{pk:06d}"),
+    "finance.creditnote": ("finance:credit-note-detail", "CN/WO {pk}"),
+    "finance.refund": ("finance:refund-detail", "RF {pk}"),
 }
 
 
