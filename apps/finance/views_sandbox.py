@@ -1,0 +1,112 @@
+"""Payment channels and the sandbox in the fees console: the channels (how parents pay, where the money
+lands, whether notifications are accepted; the signing secret set by school admins and only ever shown as
+"set"/"not set"), the sandbox payment simulator with the fate of what it sent (refreshed until the worker
+is done with it), and the notifications received and refused. School admins and accountants only."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from apps.accounts.decorators import role_required
+from apps.accounts.roles import Role
+from apps.finance.forms_sandbox import PaymentChannelForm, SandboxPaymentForm
+from apps.finance.models import InboundEvent, PaymentChannel, PaymentEvent, WebhookRejection
+from apps.finance.services_sandbox import EDITABLE, payment_channel_update, sandbox_payment_simulate
+from apps.ledger.access import BOOKKEEPERS, get_for_bookkeeper
+
+PAGE_SIZE = 50
+
+
+@role_required(*BOOKKEEPERS)
+def channel_list(request):
+    channels = PaymentChannel.objects.select_related("account")
+    return render(request, "finance/sandbox/channel_list.html", {"channels": channels})
+
+
+@role_required(*BOOKKEEPERS)
+def channel_edit(request, pk):
+    channel = get_for_bookkeeper(PaymentChannel.objects.select_related("account"), user=request.user, pk=pk)
+    can_set_secret = request.user.role == Role.SCHOOL_ADMIN
+    if request.method != "POST":
+        form = PaymentChannelForm(initial={name: getattr(channel, name) for name in EDITABLE},
+                                  can_set_secret=can_set_secret)
+        return render(request, "finance/sandbox/channel_edit.html", {"channel": channel, "form": form})
+    form = PaymentChannelForm(request.POST, can_set_secret=can_set_secret)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        secret = data.pop("secret", "") or None
+        try:
+            payment_channel_update(channel=channel, actor=request.user, secret=secret, request=request, **data)
+        except ValidationError as error:
+            for field, texts in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, texts)
+        else:
+            messages.success(request, _("%(channel)s saved.") % {"channel": channel})
+            return redirect("finance:channel-list")
+    return render(request, "finance/sandbox/channel_edit.html", {"channel": channel, "form": form}, status=400)
+
+
+def _sandbox_channel():
+    channel = PaymentChannel.objects.filter(provider="sandbox", is_enabled=True).first()
+    if channel is None:
+        raise Http404  # the simulator exists only while the sandbox channel is switched on
+    return channel
+
+
+@role_required(*BOOKKEEPERS)
+def sandbox(request):
+    _sandbox_channel()
+    form = SandboxPaymentForm(request.POST or None, initial={"amount": request.GET.get("amount"),
+                                                             "reference": request.GET.get("reference")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            inbound = sandbox_payment_simulate(request=request, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            for text in error.messages:
+                form.add_error(None, text)
+        else:
+            return redirect(f"{request.path}?sent={inbound.pk}")
+    sent = InboundEvent.objects.filter(provider="sandbox", pk=_int(request.GET.get("sent"))).first()
+    recent = InboundEvent.objects.filter(provider="sandbox")[:10]
+    return render(request, "finance/sandbox/sandbox.html", {"form": form, "status": _status(sent), "recent": recent},
+                  status=400 if form.errors else 200)
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
+def _status(inbound: InboundEvent | None) -> dict | None:
+    if inbound is None:
+        return None
+    events = list(PaymentEvent.objects.filter(raw=inbound).select_related("account")
+                  .prefetch_related("payments__allocations__invoice"))
+    waiting = inbound.status == InboundEvent.Status.RECEIVED or any(
+        e.status == PaymentEvent.Status.NEW for e in events)
+    return {"inbound": inbound, "events": events, "waiting": waiting}
+
+
+@role_required(*BOOKKEEPERS)
+def sandbox_status(request, pk):
+    _sandbox_channel()
+    inbound = get_for_bookkeeper(InboundEvent.objects.filter(provider="sandbox"), user=request.user, pk=pk)
+    return render(request, "finance/sandbox/sandbox.html#status", {"status": _status(inbound)})
+
+
+@role_required(*BOOKKEEPERS)
+def inbound_list(request):
+    status = request.GET.get("status", "")
+    inbound = InboundEvent.objects.prefetch_related("payment_events").defer("body", "headers")
+    if status in InboundEvent.Status.values:
+        inbound = inbound.filter(status=status)
+    page = Paginator(inbound, PAGE_SIZE).get_page(request.GET.get("page"))
+    rejections = WebhookRejection.objects.all()[:20]
+    return render(request, "finance/sandbox/inbound_list.html", {
+        "page": page, "rejections": rejections, "status": status, "statuses": InboundEvent.Status.choices,
+        "query": f"status={status}" if status else ""})
