@@ -139,13 +139,14 @@ def _lock_preview(statement: Statement) -> Statement:
 
 
 def _reconcile_start(statement: Statement, actor) -> None:
-    """Start matching the new lines when the reconciliation engine is installed."""
-    name = "apps.finance.services_reconciliation"
-    if importlib.util.find_spec(name) is None:
-        return
-    start = getattr(importlib.import_module(name), "statement_reconcile_start", None)
-    if start is not None:
-        start(statement=statement, actor=actor)
+    """Start matching the new lines (a background job) when the reconciliation engine is installed."""
+    for name in ("apps.finance.services_reconciliation", "apps.finance.jobs_reconciliation"):
+        if importlib.util.find_spec(name) is None:
+            continue
+        start = getattr(importlib.import_module(name), "statement_reconcile_start", None)
+        if start is not None:
+            start(statement=statement, actor=actor)
+            return
 
 
 def statement_confirm(*, statement: Statement, actor, accept_rejected: bool = False, request=None) -> Statement:
