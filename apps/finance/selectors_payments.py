@@ -45,11 +45,11 @@ def payments_totals(payments: QuerySet[Payment]) -> dict:
     """Count and sums of a list: received (posted payments), allocated, credit left, and reversed ones."""
     posted = Q(status=Payment.Status.POSTED)
     sums = payments.order_by().aggregate(
-        count=Count("id"), posted=Count("id", filter=posted), reversed=Count("id", filter=~posted),
-        total=Sum("amount", filter=posted), allocated=Sum("allocated", filter=posted),
-        credit=Sum(F("amount") - F("allocated") - F("refunded"), filter=posted))
-    return {"count": sums["count"], "posted": sums["posted"], "reversed": sums["reversed"],
-            "total": sums["total"] or ZERO, "allocated": sums["allocated"] or ZERO, "credit": sums["credit"] or ZERO}
+        n=Count("id"), n_posted=Count("id", filter=posted), n_reversed=Count("id", filter=~posted),
+        received=Sum("amount", filter=posted), on_invoices=Sum("allocated", filter=posted),
+        left=Sum(F("amount") - F("allocated") - F("refunded"), filter=posted))
+    return {"count": sums["n"], "posted": sums["n_posted"], "reversed": sums["n_reversed"],
+            "total": sums["received"] or ZERO, "allocated": sums["on_invoices"] or ZERO, "credit": sums["left"] or ZERO}
 
 
 def payment_get_for_user(*, user, pk) -> Payment:
