@@ -68,6 +68,8 @@ NAV_ITEMS = [
             roles=frozenset({Role.SCHOOL_ADMIN, Role.ACCOUNTANT}), module="finance", section=_("Fees")),
     NavItem("finance-statements", _("Statements"), "finance:statement-list", "bi-bank",
             roles=frozenset({Role.SCHOOL_ADMIN, Role.ACCOUNTANT}), module="finance", section=_("Fees")),
+    NavItem("finance-reconciliation", _("Reconciliation"), "finance:reconciliation", "bi-arrow-left-right",
+            roles=frozenset({Role.SCHOOL_ADMIN, Role.ACCOUNTANT}), module="finance", section=_("Fees")),
     NavItem("finance-credit-notes", _("Credit notes"), "finance:credit-note-list", "bi-file-earmark-minus",
             roles=frozenset({Role.SCHOOL_ADMIN, Role.ACCOUNTANT}), module="finance", section=_("Fees")),
     NavItem("finance-setup", _("Fee setup"), "finance:structure-list", "bi-sliders2",

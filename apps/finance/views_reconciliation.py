@@ -1,0 +1,196 @@
+"""The reconciliation console (/finance/reconciliation/): per account, the bank's balance against the
+books; statement lines and provider notifications waiting for a decision (suggested matches confirmed in
+one click, unmatched ones assigned by hand or split across siblings, lines set aside as not fees) and
+recent matches with an undo. School admins and accountants only."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Prefetch
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from apps.accounts.decorators import role_required
+from apps.finance.forms_reconciliation import AssignForm, ReasonForm, SplitForm
+from apps.finance.jobs_reconciliation import statement_reconcile_start
+from apps.finance.models import MatchSuggestion, Payment, PaymentEvent, Statement, StatementLine
+from apps.finance.services_reconciliation import (
+    account_reconciliation_summary, line_assign, line_ignore, line_split, match_undo, suggestion_confirm,
+)
+from apps.ledger.access import BOOKKEEPERS, get_for_bookkeeper
+from apps.ledger.models import Account
+
+PAGE_SIZE = 50
+L, E = StatementLine.Status, PaymentEvent.Status
+TABS = {
+    "suggested": ([L.SUGGESTED], [E.SUGGESTED]),
+    "unmatched": ([L.UNMATCHED], [E.NEW, E.UNMATCHED]),
+    "matched": ([L.MATCHED, L.RECORDED], [E.MATCHED]),
+    "ignored": ([L.IGNORED], [E.IGNORED]),
+}
+
+
+def _suggestions():
+    return Prefetch("suggestions", to_attr="open_suggestions", queryset=MatchSuggestion.objects.filter(
+        status=MatchSuggestion.Status.OPEN).select_related("invoice__student__stream__school_class"))
+
+
+def _payments():
+    return Prefetch("payments", to_attr="posted_payments", queryset=Payment.objects.filter(
+        status=Payment.Status.POSTED).select_related("student").order_by("pk"))
+
+
+def _item(source) -> dict:
+    if isinstance(source, PaymentEvent):
+        return {"kind": "event", "source": source, "date": timezone.localdate(source.paid_at),
+                "text": source.reference, "origin": source.get_provider_display(), "ref": source.transaction_id}
+    return {"kind": "line", "source": source, "date": source.date, "text": source.narrative,
+            "origin": source.statement.filename, "ref": source.bank_reference}
+
+
+def _items(tab: str) -> list[dict]:
+    line_statuses, event_statuses = TABS[tab]
+    newest = tab in ("matched", "ignored")
+    lines = (StatementLine.objects.filter(status__in=line_statuses, amount__gt=0)
+             .select_related("statement", "payment_event").prefetch_related(_suggestions(), _payments())
+             .order_by(*(["-matched_at", "-pk"] if newest else ["date", "line_number", "pk"]))[:PAGE_SIZE])
+    events = (PaymentEvent.objects.filter(status__in=event_statuses).prefetch_related(_suggestions(), _payments())
+              .order_by(*(["-processed_at", "-pk"] if newest else ["paid_at", "pk"]))[:PAGE_SIZE])
+    items = [_item(s) for s in lines] + [_item(s) for s in events]
+    items.sort(key=lambda i: i["date"], reverse=newest)
+    return items
+
+
+def _counts() -> dict:
+    counts = dict.fromkeys(TABS, 0)
+    for model, index in ((StatementLine, 0), (PaymentEvent, 1)):
+        rows = model.objects.all()
+        if model is StatementLine:
+            rows = rows.filter(amount__gt=0)
+        by_status = dict(rows.values_list("status").annotate(n=Count("pk")).order_by())
+        for tab, statuses in TABS.items():
+            counts[tab] += sum(by_status.get(s, 0) for s in statuses[index])
+    return counts
+
+
+def _summaries() -> list[dict]:
+    today = timezone.localdate()
+    accounts = Account.objects.filter(statements__status=Statement.Status.IMPORTED).distinct().order_by("code")
+    return [account_reconciliation_summary(account=account, as_of=today) for account in accounts]
+
+
+def _source_get(request, kind: str, pk):
+    if kind == "line":
+        return get_for_bookkeeper(StatementLine.objects.select_related("account"), user=request.user, pk=pk)
+    if kind == "event":
+        return get_for_bookkeeper(PaymentEvent.objects.select_related("account"), user=request.user, pk=pk)
+    raise Http404
+
+
+def _source_kwargs(source) -> dict:
+    return {"event": source} if isinstance(source, PaymentEvent) else {"line": source}
+
+
+def _back(request, tab: str):
+    return redirect(reverse("finance:reconciliation") + f"?tab={tab}")
+
+
+@role_required(*BOOKKEEPERS)
+def reconciliation(request):
+    tab = request.GET.get("tab") if request.GET.get("tab") in TABS else "suggested"
+    counts = _counts()
+    labels = {"suggested": _("Suggested"), "unmatched": _("Unmatched"), "matched": _("Matched"),
+              "ignored": _("Not fees")}
+    return render(request, "finance/reconciliation/reconciliation.html", {
+        "tab": tab, "tabs": [(name, labels[name], counts[name]) for name in TABS], "items": _items(tab), "summaries": _summaries(),
+        "assign_form": AssignForm(), "split_form": SplitForm(), "reason_form": ReasonForm(),
+        "statements": Statement.objects.filter(status=Statement.Status.IMPORTED).order_by("-imported_at", "-pk")[:20],
+    })
+
+
+def _row_response(request, source, *, tab: str, error: str = ""):
+    """The line's or event's row again (an HTMX request), or the page."""
+    if request.headers.get("HX-Request"):
+        source = type(source).objects.prefetch_related(_suggestions(), _payments()).select_related(
+            *(["statement", "payment_event"] if isinstance(source, StatementLine) else [])).get(pk=source.pk)
+        return render(request, "finance/reconciliation/reconciliation.html#item", {
+            "item": _item(source), "error": error, "assign_form": AssignForm(), "split_form": SplitForm(),
+            "reason_form": ReasonForm(), "tab": tab})
+    if error:
+        messages.error(request, error)
+    return _back(request, tab)
+
+
+@require_POST
+@role_required(*BOOKKEEPERS)
+def reconciliation_confirm(request, pk):
+    suggestion = get_for_bookkeeper(MatchSuggestion.objects.select_related("line", "event"), user=request.user, pk=pk)
+    source = suggestion.line or suggestion.event
+    try:
+        payment = suggestion_confirm(suggestion=suggestion, actor=request.user, request=request)
+    except ValidationError as error:
+        return _row_response(request, source, tab="suggested", error=" ".join(error.messages))
+    messages.success(request, _("Receipt %(number)s recorded for %(student)s.") % {
+        "number": payment.receipt_number, "student": payment.student.full_name})
+    return _row_response(request, source, tab="suggested")
+
+
+def _decide(request, kind, pk, form_class, action, *, tab: str, success: str):
+    source = _source_get(request, kind, pk)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        errors = [str(e) for field_errors in form.errors.values() for e in field_errors]
+        return _row_response(request, source, tab=tab, error=" ".join(errors))
+    try:
+        action(source, form.cleaned_data)
+    except ValidationError as error:
+        return _row_response(request, source, tab=tab, error=" ".join(error.messages))
+    messages.success(request, success)
+    return _row_response(request, source, tab=tab)
+
+
+@require_POST
+@role_required(*BOOKKEEPERS)
+def reconciliation_assign(request, kind, pk):
+    return _decide(request, kind, pk, AssignForm, lambda source, data: line_assign(
+        invoice=data["invoice"], actor=request.user, request=request, **_source_kwargs(source)),
+        tab="unmatched", success=_("Payment recorded."))
+
+
+@require_POST
+@role_required(*BOOKKEEPERS)
+def reconciliation_split(request, kind, pk):
+    return _decide(request, kind, pk, SplitForm, lambda source, data: line_split(
+        parts=data["parts"], actor=request.user, request=request, **_source_kwargs(source)),
+        tab="unmatched", success=_("Payment shared between the students."))
+
+
+@require_POST
+@role_required(*BOOKKEEPERS)
+def reconciliation_ignore(request, kind, pk):
+    return _decide(request, kind, pk, ReasonForm, lambda source, data: line_ignore(
+        reason=data["reason"], actor=request.user, request=request, **_source_kwargs(source)),
+        tab="unmatched", success=_("Set aside as not a fee payment."))
+
+
+@require_POST
+@role_required(*BOOKKEEPERS)
+def reconciliation_undo(request, kind, pk):
+    return _decide(request, kind, pk, ReasonForm, lambda source, data: match_undo(
+        reason=data["reason"], actor=request.user, request=request, **_source_kwargs(source)),
+        tab="matched", success=_("Match undone; the payment waits again."))
+
+
+@require_POST
+@role_required(*BOOKKEEPERS)
+def reconciliation_run(request):
+    statement = None
+    if request.POST.get("statement"):
+        statement = get_for_bookkeeper(Statement.objects.filter(status=Statement.Status.IMPORTED),
+                                       user=request.user, pk=request.POST["statement"])
+    job = statement_reconcile_start(statement=statement, actor=request.user)
+    messages.info(request, _("Matching the payments; this page shows how far it got."))
+    return redirect("jobs:job-detail", pk=job.pk)
