@@ -10,6 +10,7 @@ SOURCE_PAGES = {
     "finance.invoice": ("finance:invoice-detail", "INV-{pk:06d}"),
     "finance.creditnote": ("finance:credit-note-detail", "CN/WO {pk}"),
     "finance.refund": ("finance:refund-detail", "RF {pk}"),
+    "finance.payment": ("finance:payment-detail", "Payment {pk}"),
 }
 
 
