@@ -242,6 +242,9 @@ def student_admit(*, first_name: str, last_name: str, sex: str, stream: Stream |
     audit_record(action="academics.student_admitted", actor=actor, target=student,
                  changes={"admission_number": [None, admission_number], "stream": [None, stream.pk],
                           "status": [None, Student.Status.ACTIVE]}, request=request)
+    from apps.finance.services_auto import invoice_on_enrolment  # the term's fees, when the class has them
+
+    invoice_on_enrolment(student=student, actor=actor, request=request)
     return student
 
 
@@ -587,6 +590,9 @@ def term_set_current(*, term: Term, actor, request=None) -> Term:
     term.is_current = True
     audit_record(action="academics.term_set_current", actor=actor, target=term,
                  changes={"current_term": [str(before) if before else None, str(term)]}, request=request)
+    from apps.finance.services_auto import invoicing_on_term_open  # each class with fees gets its invoices
+
+    invoicing_on_term_open(term=term, actor=actor)
     return term
 
 
