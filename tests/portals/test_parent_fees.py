@@ -8,7 +8,6 @@ from django.urls import reverse
 from django_tenants.utils import schema_context
 
 from apps.finance.models import Payment, PaymentChannel
-from apps.finance.services_payments import account_for_channel
 from tests.academics.factories import StudentGuardianFactory
 from tests.conftest import console_login
 from tests.factories import UserFactory
@@ -23,13 +22,13 @@ def fees(school_a, admin_a):
         scenario = fees_scenario(actor=admin_a)
         guardian = scenario["a"]["guardians"][0]
         # the parent of A0 is also the parent of A1; A2 is someone else's child
-        StudentGuardianFactory(student=scenario["a"]["students"][1], guardian=guardian)
-        PaymentChannel.objects.create(provider="mpesa", is_enabled=True, account=account_for_channel("mpesa"),
-                                      business_number="555111", account_name="Demo School",
-                                      instructions="Lipa na M-Pesa, Paybill {business_number}, account "
-                                                   "{control_number}, amount {amount}.", order=1)
-        PaymentChannel.objects.create(provider="airtel", is_enabled=False, account=account_for_channel("airtel"),
-                                      business_number="999000")
+        StudentGuardianFactory(student=scenario["a"]["students"][1], guardian=guardian, is_primary=False)
+        # every provider has its (disabled) channel from the start: the school fills in and enables M-Pesa
+        PaymentChannel.objects.update_or_create(provider="mpesa", defaults={
+            "is_enabled": True, "business_number": "555111", "account_name": "Demo School", "order": 1,
+            "instructions": "Lipa na M-Pesa, Paybill {business_number}, account {control_number}, amount {amount}."})
+        PaymentChannel.objects.update_or_create(provider="airtel", defaults={"is_enabled": False,
+                                                                             "business_number": "999000"})
         scenario["parent"] = guardian.user
         scenario["mine"] = scenario["a"]["students"][:2]
         scenario["stranger"] = scenario["a"]["students"][2]
