@@ -10,6 +10,7 @@ per line."""
 
 import datetime
 import logging
+import time
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -177,6 +178,7 @@ def statement_reconcile(*, statement: Statement | None = None, actor=None, progr
     sure ones get suggestions, the rest stay unmatched. Reading and resolving the lines is a handful of
     queries whatever their number; recording a payment is one short transaction per line, so a failure
     on one line (recorded as a suggestion instead) does not undo the others. Returns the counts."""
+    started = time.perf_counter()
     lines_qs = StatementLine.objects.filter(status=LineStatus.UNMATCHED, amount__gt=0)
     if statement is not None:
         lines_qs = lines_qs.filter(statement=statement)
@@ -191,6 +193,8 @@ def statement_reconcile(*, statement: Statement | None = None, actor=None, progr
     items = {line.pk: _item_for_line(line) for line in lines}
     found = matching.match_items(list(items.values()))
     repeats = _repeats(lines, items)
+    summary["seconds_matching"] = round(time.perf_counter() - started, 3)
+    started = time.perf_counter()
     now = timezone.now()
     matcher = actor if getattr(actor, "pk", None) else None
 
@@ -252,6 +256,7 @@ def statement_reconcile(*, statement: Statement | None = None, actor=None, progr
             StatementLine.objects.filter(pk__in=pks, status=LineStatus.UNMATCHED).update(
                 status=LineStatus.SUGGESTED, match_rule=rule, confidence=confidence)
     summary["suggested"] = len(to_suggest)
+    summary["seconds_writing"] = round(time.perf_counter() - started, 3)
     if progress is not None and done % 1000:
         progress.step(_("%(done)s of %(total)s lines") % {"done": done, "total": len(lines)}, amount=done % 1000)
     return _summary_done(summary, statement, actor)
