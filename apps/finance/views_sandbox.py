@@ -96,7 +96,8 @@ def _status(inbound: InboundEvent | None) -> dict | None:
 def sandbox_status(request, pk):
     _sandbox_channel()
     inbound = get_for_bookkeeper(InboundEvent.objects.filter(provider="sandbox"), user=request.user, pk=pk)
-    return render(request, "finance/sandbox/sandbox.html#status", {"status": _status(inbound)})
+    recent = InboundEvent.objects.filter(provider="sandbox")[:10]
+    return render(request, "finance/sandbox/sandbox.html#status", {"status": _status(inbound), "recent": recent})
 
 
 @role_required(*BOOKKEEPERS)
