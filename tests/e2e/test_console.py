@@ -42,9 +42,10 @@ def test_school_admin_signs_in_and_sees_dashboard_and_sidebar(page, site):
     expect(sidebar.locator("[data-nav=dashboard]")).to_be_visible()
     assert sidebar.locator("[data-nav]").evaluate_all("els => els.map(e => e.dataset.nav)") == [
         "dashboard", "students", "guardians", "school-structure", "attendance", "attendance-report", "assessments",
-        "results", "report-cards", "marks-review", "grading", "finance-invoices", "finance-setup", "ledger-reports",
-        "ledger-journal", "ledger-expenses",
-        "ledger-suppliers", "ledger-accounts", "ledger-periods", "notices", "jobs", "users", "audit"]
+        "results", "report-cards", "marks-review", "grading", "finance-dashboard", "finance-invoices",
+        "finance-payments", "finance-statements", "finance-reconciliation", "finance-credit-notes", "finance-setup",
+        "ledger-reports", "ledger-journal", "ledger-expenses", "ledger-suppliers", "ledger-accounts", "ledger-periods",
+        "notices", "jobs", "users", "audit"]
     expect(sidebar.locator("[data-nav=dashboard]")).to_have_attribute("aria-current", "page")
     # the users chart was drawn (Chart.js loaded from our static files)
     expect(page.locator("#users-by-role")).to_have_attribute("style", re.compile("width"))
