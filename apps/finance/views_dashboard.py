@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from apps.academics.selectors import current_term
 from apps.accounts.decorators import role_required
@@ -62,6 +62,11 @@ def reminder_new(request):
         for field, texts in error.message_dict.items():
             form.add_error(field if field in form.fields else None, texts)
         return render(request, "finance/dashboard/reminder_new.html", {"form": form}, status=400)
-    messages.success(request, _("%(queued)s reminders queued; %(already)s guardians were already reminded today; "
-                                "%(no_phone)s have no phone number.") % counts)
+    text = [ngettext("%(queued)s reminder queued.", "%(queued)s reminders queued.", counts["queued"]),
+            ngettext("%(already)s guardian was already reminded today.",
+                     "%(already)s guardians were already reminded today.", counts["already"])]
+    if counts["no_phone"]:
+        text.append(ngettext("%(no_phone)s guardian has no phone number.", "%(no_phone)s guardians have no phone number.",
+                             counts["no_phone"]))
+    messages.success(request, " ".join(part % counts for part in text))
     return redirect("finance:reminder-new")

@@ -6,6 +6,7 @@ anyone else's child is a 404."""
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from apps.accounts.decorators import role_required
 from apps.accounts.roles import Role
@@ -31,7 +32,8 @@ def fees(request):
         c.fees = data["balances"].get(c.pk)
     for payment in data["payments"]:
         payment.has_receipt = payment.status == payment.Status.POSTED and receipts_available(payment)
-    return render(request, "portals/parent_fees.html", _context(children, child, currency=currency, **data))
+    return render(request, "portals/parent_fees.html", _context(children, child, currency=currency,
+                                                                   today=timezone.localdate(), **data))
 
 
 @role_required(Role.PARENT)

@@ -117,7 +117,7 @@ def test_bursar_sees_the_fees_overview_with_its_charts_and_queues_reminders(page
     expect(page.get_by_test_id("preview")).to_contain_text("1 guardian would be reminded (2 children owing)")
     with page.expect_navigation():
         page.get_by_test_id("queue").click()
-    expect(page.get_by_text(re.compile(r"1 reminders queued"))).to_be_visible()
+    expect(page.get_by_text(re.compile(r"1 reminder queued\."))).to_be_visible()
     screenshot(page, "finance-reminders")
     assert page.js_errors == []
 

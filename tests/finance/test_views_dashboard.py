@@ -93,9 +93,9 @@ def test_reminders_counted_then_queued_once_a_day(client, school_a, cast):
         assert not OutboxMessage.objects.exists()
 
     response = client.post(reverse("finance:reminder-new"), {"term": cast["term"].pk, "action": "queue"}, follow=True)
-    assert "4 reminders queued; 0 guardians were already reminded today" in response.content.decode()
+    assert "4 reminders queued. 0 guardians were already reminded today." in response.content.decode()
     again = client.post(reverse("finance:reminder-new"), {"term": cast["term"].pk, "action": "queue"}, follow=True)
-    assert "0 reminders queued; 4 guardians were already reminded today" in again.content.decode()
+    assert "0 reminders queued. 4 guardians were already reminded today." in again.content.decode()
     with schema_context(school_a.schema_name):
         assert OutboxMessage.objects.filter(kind="finance.fee_reminder").count() == 4
 

@@ -54,6 +54,7 @@ def test_balances_invoices_payments_and_how_to_pay(as_parent, school_a, fees):
     assert "Lipa na M-Pesa, Paybill 555111, account " + invoice.control_number + ", amount TZS 250,000." in body
     assert "999000" not in body  # a channel that is not enabled is not offered
     assert "Cash at the bursar" in body
+    assert "Overdue since" in body and "2 Mar 2026" in body  # the instalment still part paid
     with schema_context(school_a.schema_name):
         receipt = reverse("parent:fee-receipt", args=[_payment(fees, child).pk])
     assert "RCT-" in body and receipt in body
