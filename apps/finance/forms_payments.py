@@ -50,7 +50,7 @@ class PaymentForm(forms.Form):
                                                  "instalments, then is kept as credit."))
     amount = MoneyField(label=_("Amount"))
     received_on = forms.DateField(label=_("Received on"), widget=DATE)
-    channel = forms.ChoiceField(label=_("Paid by"), choices=[(c.value, c.label) for c in MANUAL_CHANNELS])
+    channel = forms.ChoiceField(label=_("Channel"), choices=[(c.value, c.label) for c in MANUAL_CHANNELS])
     account = forms.ModelChoiceField(label=_("Received into"), queryset=None, required=False,
                                      empty_label=_("The usual account for the channel"))
     reference = forms.CharField(label=_("Reference"), max_length=80, required=False,
