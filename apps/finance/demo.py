@@ -88,23 +88,140 @@ def seed_invoices(*, term, actor, issued_on: datetime.date) -> list:
 
 
 def seed_counter_payments(*, invoices, actor, today: datetime.date) -> int:
-    """Cash, cheques and deposit slips taken at the bursar's office for every third student: some pay the
+    """Cash, cheques and deposit slips taken at the bursar's office for every sixth student: some pay the
     first instalment, some all of it, a few a little more (credit for next term)."""
     from apps.finance.services_payments import payment_record
 
     made = 0
     for n, invoice in enumerate(invoices):
-        if n % 3:
+        if n % 6:
             continue
         first = invoice.installments.all()[0].amount
-        amount = {0: first, 1: invoice.total, 2: invoice.total + Decimal("50000"), 3: Decimal("100000")}[n // 3 % 4]
-        channel = ("cash", "cheque", "bank_slip")[n // 3 % 3]
+        amount = {0: first, 1: invoice.total, 2: invoice.total + Decimal("50000"), 3: Decimal("100000")}[n // 6 % 4]
+        channel = ("cash", "cheque", "bank_slip")[n // 6 % 3]
         received = min(invoice.issued_on + datetime.timedelta(days=5 + n % 40), today)
         payment_record(student=invoice.student, invoice=invoice, amount=amount, channel=channel, actor=actor,
                        received_on=received, reference="" if channel == "cash" else f"{100200 + n}",
                        payer_name=invoice.guardian.user.get_full_name() if invoice.guardian_id else "")
         made += 1
     return made
+
+
+PROVIDERS = ["mpesa", "airtel", "tigopesa", "nmb", "crdb", "nbc"]
+BUSINESS_NUMBERS = {"mpesa": "400200", "airtel": "400250", "tigopesa": "400300", "nmb": "20110034567",
+                    "crdb": "0150234567800", "nbc": "011103045678"}
+
+
+def _slip(number: str) -> str:
+    """A control number as a hurried parent types it: a zero typed as the letter O, or two digits swapped."""
+    if "0" in number[4:]:
+        at = number.index("0", 4)
+        return number[:at] + "O" + number[at + 1:]
+    return number[:6] + number[7] + number[6] + number[8:]
+
+
+def seed_channels() -> dict:
+    """Switch every provider's channel on, each with its own signing secret and the school's numbers."""
+    import secrets
+
+    from apps.finance.models import PaymentChannel
+
+    secrets_by_provider = {}
+    for channel in PaymentChannel.objects.all():
+        if channel.provider in BUSINESS_NUMBERS:
+            channel.business_number = channel.business_number or BUSINESS_NUMBERS[channel.provider]
+            channel.account_name = channel.account_name or "School fees collection account"
+        channel.is_enabled = True
+        channel.secret = channel.secret or secrets.token_urlsafe(32)
+        channel.save()
+        secrets_by_provider[channel.provider] = channel.secret
+    return secrets_by_provider
+
+
+def _notify(*, provider: str, secret: str, **sample) -> None:
+    """A provider's notification through the same steps as the webhook: verify, store raw, process."""
+    from apps.finance.providers import provider_get
+    from apps.finance.providers.samples import body_for
+    from apps.finance.services_events import inbound_event_process, inbound_event_store
+
+    adapter = provider_get(provider)
+    body = body_for(provider, **sample)
+    headers = {adapter.signature_header: adapter.sign(body, secret)}
+    adapter.verify(body, headers, secret)
+    inbound, _ = inbound_event_store(adapter=adapter, body=body, headers=headers, remote_addr="127.0.0.1")
+    inbound_event_process(inbound_id=inbound.pk)
+
+
+def seed_provider_payments(*, invoices, secrets_by_provider: dict, today: datetime.date) -> dict:
+    """Parents paying by mobile money and bank for the students who did not pay at the office: most quote
+    the control number, some with a typing slip, some the student's permanent reference, a few nothing
+    (found by the phone and the amount, or left for the bursar)."""
+    from apps.finance.control_numbers import student_reference
+
+    counts = {"notifications": 0}
+    for n, invoice in enumerate(invoices):
+        if n % 4 != 1:  # paid at the office, or not paid yet
+            continue
+        provider = PROVIDERS[counts["notifications"] % len(PROVIDERS)]
+        first = invoice.installments.all()[0].amount
+        amount = invoice.total if n % 3 == 1 else first
+        kind = n // 4 % 10
+        reference = {3: _slip(invoice.control_number), 5: student_reference(invoice.student_id),
+                     8: ""}.get(kind, invoice.control_number)
+        phone = (invoice.guardian.phone if invoice.guardian_id else "").lstrip("+") or "255700000000"
+        paid_at = datetime.datetime.combine(min(invoice.issued_on + datetime.timedelta(days=3 + n % 50), today),
+                                            datetime.time(9 + n % 9, n % 60), tzinfo=datetime.UTC)
+        _notify(provider=provider, secret=secrets_by_provider[provider], txn=f"{provider.upper()[:3]}{26000 + n}",
+                amount=f"{amount:.2f}", reference=reference, phone=phone,
+                name=invoice.guardian.user.get_full_name() if invoice.guardian_id else "Mzazi", paid_at=paid_at)
+        counts["notifications"] += 1
+    return counts
+
+
+def seed_bank_statement(*, invoices, actor, today: datetime.date) -> dict:
+    """A CRDB statement for the term: lines repeating CRDB's notifications (already recorded), deposits
+    quoting a control number, with a slip, or only a phone, and lines that are not fees at all."""
+    from django.core.files.base import ContentFile
+
+    from apps.finance.models import InvoiceInstallment, PaymentEvent
+    from apps.finance.services_reconciliation import statement_reconcile
+    from apps.finance.services_statements import statement_confirm, statement_upload
+    from apps.finance.statement_formats import generate_csv
+    from apps.ledger.charts import account_for
+
+    crdb = account_for(purpose="bank", provider="crdb")
+    lines = []
+    for event in PaymentEvent.objects.filter(provider="crdb").order_by("paid_at")[:20]:
+        lines.append((event.paid_at.date(), event.amount, f"SIMBANKING {event.reference} {event.payer_name}",
+                      event.transaction_id))
+    unpaid = [i for n, i in enumerate(invoices) if n % 4 == 3 and n % 6]
+    for n, invoice in enumerate(unpaid[:40]):
+        invoice.refresh_from_db()
+        if not invoice.is_open:
+            continue
+        first = InvoiceInstallment.objects.filter(invoice=invoice).order_by("number").first().amount
+        day = min(invoice.issued_on + datetime.timedelta(days=10 + n), today)
+        name = invoice.student.last_name.upper()
+        phone = invoice.guardian.phone if invoice.guardian_id else ""
+        narrative = {0: f"CASH DEPOSIT SCHOOL FEES {invoice.control_number} {name}",
+                     1: f"FEES CTRL NO {_slip(invoice.control_number)} {name}",
+                     2: f"CASH DEPOSIT BY 0{phone[-9:]}" if phone else f"DEPOSIT {name}",
+                     3: f"SCHOOL FEES {invoice.control_number[:4]} {invoice.control_number[4:8]} "
+                        f"{invoice.control_number[8:]}"}[n % 4]
+        lines.append((day, first, narrative, f"CRDB{day:%y%m%d}{n:04d}"))
+    start = min(i.issued_on for i in invoices)
+    lines += [(start + datetime.timedelta(days=9), Decimal("2500000.00"), "TRANSFER FROM UPENDO PARISH DONATION",
+               "CRDBTRF0001"),
+              (start + datetime.timedelta(days=30), Decimal("-38500.00"), "MONTHLY LEDGER FEE", "CRDBCHG0001"),
+              (start + datetime.timedelta(days=33), Decimal("175000.00"), "DEPOSIT JUMA", "CRDBDEP0099")]
+    lines.sort(key=lambda line: line[0])
+    data = generate_csv(lines)
+    statement = statement_upload(account=crdb, file=ContentFile(data, name=f"crdb-statement-{today:%Y%m%d}.csv"),
+                                 actor=actor)
+    statement = statement_confirm(statement=statement, actor=actor)
+    summary = statement_reconcile(statement=statement, actor=actor)
+    return {"statement_lines": len(lines), **{f"statement_{k}": v for k, v in summary.items()
+                                              if isinstance(v, int)}}
 
 
 def seed_finance_demo(*, admin, accountant=None, today: datetime.date) -> dict:
@@ -125,6 +242,8 @@ def seed_finance_demo(*, admin, accountant=None, today: datetime.date) -> dict:
         invoices = seed_invoices(term=term, actor=bursar, issued_on=issued_on)
         outcome["invoices"] = len(invoices)
         outcome["counter_payments"] = seed_counter_payments(invoices=invoices, actor=bursar, today=today)
+        outcome.update(seed_provider_payments(invoices=invoices, secrets_by_provider=seed_channels(), today=today))
+        outcome.update(seed_bank_statement(invoices=invoices, actor=bursar, today=today))
     return outcome
 
 
