@@ -15,6 +15,7 @@ from apps.audit.models import AuditEvent
 from apps.finance import services_statements as services
 from apps.finance.models import Statement, StatementLine, StatementMapping
 from apps.finance.statement_formats import MappingRequired
+from apps.jobs.models import Job
 from apps.ledger.models import Account
 
 pytestmark = pytest.mark.usefixtures("in_school_a")
@@ -44,6 +45,8 @@ def test_upload_is_a_preview_and_confirm_imports_once(admin_a, crdb):
     assert [line.dedupe_key[:4] for line in lines] == ["hash", "ref:", "ref:", "ref:"]
     assert lines[1].payer_phone == "+255754100200" and lines[1].amount == Decimal("450000.00")
     assert AuditEvent.objects.filter(action__in=["finance.statement_upload", "finance.statement_confirm"]).count() == 2
+    job = Job.objects.filter(kind="finance.reconcile").latest("created_at")  # the matching started
+    assert job.params["statement_id"] == statement.pk
 
     again = services.statement_upload(account=crdb, file=upload("crdb_statement.csv"), actor=admin_a)
     assert again.duplicate_count == 4
