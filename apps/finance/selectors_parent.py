@@ -73,7 +73,9 @@ def how_to_pay(*, invoice: Invoice | None, currency: str = "TZS") -> list[dict]:
     amount_text = f"{currency} {amount:,.0f}" if amount == amount.to_integral_value() else f"{currency} {amount:,.2f}"
     control = invoice.control_number if invoice is not None else ""
     channels = []
-    for channel in PaymentChannel.objects.filter(is_enabled=True).order_by("order", "provider"):
+    # the sandbox is the school's own test channel: parents never pay through it
+    for channel in PaymentChannel.objects.filter(is_enabled=True).exclude(provider="sandbox").order_by("order",
+                                                                                                      "provider"):
         values = {"control_number": control, "amount": amount_text, "business_number": channel.business_number}
         channels.append({"provider": channel.provider, "label": channel.get_provider_display(),
                          "business_number": channel.business_number, "account_name": channel.account_name,
