@@ -1,0 +1,121 @@
+"""Reconciliation in a real browser: a bursar confirms a suggested match in one click (a control number
+typed with a slip) and shares one bank line between two siblings' invoices; the payments are recorded."""
+
+import base64
+import datetime
+import re
+import uuid
+from decimal import Decimal
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import screenshot, sign_in
+
+pytestmark = pytest.mark.e2e
+
+PASSWORD = "a-long-bursar-password"
+
+
+def _slip(number: str) -> str:
+    for i in range(5, 11):
+        if number[i] != number[i + 1]:
+            return number[:i] + number[i + 1] + number[i] + number[i + 2:]
+    raise AssertionError(number)
+
+
+def bursar_and_statement(in_database) -> dict:
+    from django.utils import timezone
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from django_tenants.utils import schema_context
+
+    from apps.academics.models import AcademicYear, SchoolClass, Stream, Student, Term
+    from apps.accounts.services import user_create
+    from apps.finance.models import FeeCategory, Statement, StatementLine
+    from apps.finance.services import InstallmentSpec, ItemSpec, fee_structure_save, invoice_issue
+    from apps.finance.services_payments import account_for_channel
+    from apps.finance.services_reconciliation import statement_reconcile
+
+    tag = uuid.uuid4().hex[:6]
+    email = f"bursar-rec-{tag}@demo.school"
+
+    def create():
+        with schema_context("demo"):
+            today = timezone.localdate()
+            user = user_create(email=email, password=PASSWORD, role="accountant", first_name="Neema",
+                               last_name="Mushi")
+            device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+            year = AcademicYear.objects.create(name=f"Rec {tag}", starts_on=today - datetime.timedelta(days=30),
+                                               ends_on=today + datetime.timedelta(days=300))
+            term = Term.objects.create(year=year, number=1, name="Term 1", starts_on=today - datetime.timedelta(days=30),
+                                       ends_on=today + datetime.timedelta(days=60))
+            level = (SchoolClass.objects.order_by("-level").values_list("level", flat=True).first() or 0) + 1
+            school_class = SchoolClass.objects.create(name=f"Form R{tag}", level=level)
+            stream = Stream.objects.create(school_class=school_class, name="A")
+            fee_structure_save(term=term, school_class=school_class, actor=user,
+                               items=[ItemSpec(FeeCategory.objects.get(code="tuition"), Decimal("300000"))],
+                               installments=[InstallmentSpec(Decimal("100"), today + datetime.timedelta(days=20))])
+            invoices = []
+            for i, (first, last) in enumerate([("Amani", "Kweka"), ("Rehema", "Kweka"), ("Juma", "Swai")]):
+                student = Student.objects.create(admission_number=f"REC/{tag}/{i}", first_name=first, last_name=last,
+                                                 sex="F" if i == 1 else "M", stream=stream)
+                invoices.append(invoice_issue(student=student, term=term, actor=user))
+            statement = Statement.objects.create(
+                account=account_for_channel("crdb"), file="statements/e2e.csv", filename=f"crdb-{tag}.csv",
+                format="csv", status=Statement.Status.IMPORTED, uploaded_by=user, period_start=today,
+                period_end=today, closing_balance=Decimal("550000"))
+            slipped, siblings = [StatementLine.objects.create(
+                statement=statement, account=statement.account, line_number=n, date=today, amount=Decimal(amount),
+                narrative=text, dedupe_key=f"hash:{tag}:{n}") for n, (amount, text) in enumerate([
+                    ("150000", f"SCHOOL FEES {_slip(invoices[2].control_number)} JUMA"),
+                    ("400000", f"FEES KWEKA CHILDREN {tag}")], start=1)]
+            statement_reconcile(statement=statement, actor=user)
+            return {"secret": base64.b32encode(bytes.fromhex(device.key)).decode(), "slipped": slipped.pk,
+                    "siblings": siblings.pk, "numbers": [i.control_number for i in invoices], "tag": tag}
+
+    return {"email": email, **in_database(create)}
+
+
+def test_bursar_confirms_a_suggestion_and_splits_a_line_between_siblings(page, site, in_database):
+    given = bursar_and_statement(in_database)
+    sign_in(page, site.school("demo", "/"), given["email"], PASSWORD, totp_secret=given["secret"])
+
+    page.goto(site.school("demo", "/finance/reconciliation/"))
+    card = page.locator(f"[data-item='line-{given['slipped']}']")
+    expect(card).to_contain_text("Reference with a typing slip")
+    expect(card).to_contain_text(given["numbers"][2])
+    expect(card).to_contain_text("70%")
+    screenshot(page, "finance-reconciliation-suggested")
+    card.get_by_role("button", name=re.compile("Confirm")).click()
+    card = page.locator(f"[data-item='line-{given['slipped']}']")
+    expect(card).to_have_attribute("data-status", "matched")
+    expect(card).to_contain_text("Juma Swai")
+    expect(card).to_contain_text("RCT-")
+
+    page.goto(site.school("demo", "/finance/reconciliation/?tab=unmatched"))
+    card = page.locator(f"[data-item='line-{given['siblings']}']")
+    expect(card).to_contain_text(f"FEES KWEKA CHILDREN {given['tag']}")
+    card.get_by_text("Split across students").click()
+    card.locator("input[name='invoice_1']").fill(given["numbers"][0])
+    card.locator("input[name='amount_1']").fill("300000")
+    card.locator("input[name='invoice_2']").fill(given["numbers"][1])
+    card.locator("input[name='amount_2']").fill("100000")
+    screenshot(page, "finance-reconciliation-split-form")
+    card.get_by_role("button", name=re.compile(r"^Split$")).click()
+    card = page.locator(f"[data-item='line-{given['siblings']}']")
+    expect(card).to_have_attribute("data-status", "matched")
+    expect(card).to_contain_text("Amani Kweka")
+    expect(card).to_contain_text("Rehema Kweka")
+    screenshot(page, "finance-reconciliation-split-done")
+
+    def payments():
+        from django_tenants.utils import schema_context
+
+        from apps.finance.models import Payment
+
+        with schema_context("demo"):
+            return sorted((p.student.first_name, p.amount) for p in Payment.objects.filter(
+                statement_line_id__in=[given["slipped"], given["siblings"]]).select_related("student"))
+
+    assert in_database(payments) == [("Amani", Decimal("300000.00")), ("Juma", Decimal("150000.00")),
+                                     ("Rehema", Decimal("100000.00"))]
