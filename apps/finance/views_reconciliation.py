@@ -133,8 +133,9 @@ def reconciliation_confirm(request, pk):
         payment = suggestion_confirm(suggestion=suggestion, actor=request.user, request=request)
     except ValidationError as error:
         return _row_response(request, source, tab="suggested", error=" ".join(error.messages))
-    messages.success(request, _("Receipt %(number)s recorded for %(student)s.") % {
-        "number": payment.receipt_number, "student": payment.student.full_name})
+    if not request.headers.get("HX-Request"):  # the swapped row says it; a flash would show on the next page
+        messages.success(request, _("Receipt %(number)s recorded for %(student)s.") % {
+            "number": payment.receipt_number, "student": payment.student.full_name})
     return _row_response(request, source, tab="suggested")
 
 
@@ -148,7 +149,8 @@ def _decide(request, kind, pk, form_class, action, *, tab: str, success: str):
         action(source, form.cleaned_data)
     except ValidationError as error:
         return _row_response(request, source, tab=tab, error=" ".join(error.messages))
-    messages.success(request, success)
+    if not request.headers.get("HX-Request"):
+        messages.success(request, success)
     return _row_response(request, source, tab=tab)
 
 
