@@ -60,7 +60,7 @@ class InboundEvent(models.Model):
     class Meta:
         ordering = ["-received_at", "-id"]
         indexes = [models.Index(fields=["status"], name="finance_inbound_pending",
-                                condition=Q(status__in=["received", "failed"]))]
+                                condition=Q(status="received") | Q(status="failed"))]
 
 
 class WebhookRejection(models.Model):
@@ -113,7 +113,7 @@ class PaymentEvent(models.Model):
             models.CheckConstraint(condition=Q(amount__gt=0), name="finance_payment_event_positive"),
         ]
         indexes = [models.Index(fields=["status"], name="finance_event_open",
-                                condition=Q(status__in=["new", "suggested", "unmatched"]))]
+                                condition=Q(status="new") | Q(status="suggested") | Q(status="unmatched"))]
 
     def __str__(self):
         return f"{self.get_provider_display()} {self.transaction_id}"

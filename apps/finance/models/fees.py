@@ -157,8 +157,10 @@ class Invoice(models.Model):
         ]
         indexes = [
             models.Index(fields=["term", "status"], name="finance_invoice_term_status"),
+            # partial-index conditions here are written as alternatives (OR), not IN: PostgreSQL re-renders an IN
+            # list differently when an index is created again from its definition, as a school's clone does
             models.Index(fields=["student", "issued_on"], name="finance_invoice_student",
-                         condition=Q(status__in=["issued", "partly_paid"])),
+                         condition=Q(status="issued") | Q(status="partly_paid")),
         ]
 
     def __str__(self):

@@ -99,7 +99,7 @@ class StatementLine(models.Model):
         ordering = ["date", "line_number"]
         constraints = [models.UniqueConstraint(fields=["account", "dedupe_key"], name="finance_statement_line_once")]
         indexes = [models.Index(fields=["status"], name="finance_line_open",
-                                condition=Q(status__in=["unmatched", "suggested"]))]
+                                condition=Q(status="unmatched") | Q(status="suggested"))]
 
 
 class MatchSuggestion(models.Model):
