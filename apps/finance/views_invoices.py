@@ -15,6 +15,7 @@ from apps.finance import selectors_invoices as selectors
 from apps.finance import services
 from apps.finance.forms_invoices import InvoiceFilterForm, IssueForm, VoidForm
 from apps.finance.jobs import invoice_class_start
+from apps.finance.selectors_parent import how_to_pay
 from apps.ledger.access import BOOKKEEPERS
 
 PAGE_SIZE = 50
@@ -62,7 +63,7 @@ def invoice_issue(request):
 
 def _detail_context(invoice, void_form=None):
     return {"invoice": invoice, "lines": list(invoice.lines.all()), "installments": list(invoice.installments.all()),
-            "void_form": void_form or VoidForm()}
+            "void_form": void_form or VoidForm(), "channels": how_to_pay(invoice=invoice)}
 
 
 @role_required(*BOOKKEEPERS)

@@ -38,7 +38,7 @@ def test_pages_for_bookkeepers(client, school_a, cast, role):
     detail = client.get(reverse("finance:invoice-detail", args=[invoice.pk]))
     assert detail.status_code == 200
     text = detail.content.decode()
-    assert invoice.control_number in text and "How to pay" in text and "Tuition" in text and "Meals" in text
+    assert invoice.control_number in text and "Parents quote this number when they pay through:" in text and "Cash at the bursar" in text and "Tuition" in text and "Meals" in text
     assert "275,000.00" in text and "110,000.00" in text  # instalments
     assert reverse("ledger:entry-detail", args=[invoice.issue_entry_id]) in text
     assert str(cast["guardians"][0]) in text
