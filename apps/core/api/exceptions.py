@@ -12,6 +12,28 @@ from apps.core.api.errors import error_body, error_response
 
 logger = logging.getLogger(__name__)
 
+
+class Conflict(exceptions.APIException):
+    """409: the request is right but the thing is not in a state that allows it (already decided, paid...)."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
+    default_detail = "Not in a state that allows this."
+
+
+def service_call(service, *, forbidden: dict | None = None, conflicts: tuple = (), **kwargs):
+    """Run a service for an API view; a refusal whose code is in `forbidden` answers 403 (with the code it
+    maps to), one in `conflicts` 409; any other refusal stays a ValidationError (400 with the envelope)."""
+    try:
+        return service(**kwargs)
+    except DjangoValidationError as error:
+        code = getattr(error, "code", None)
+        if forbidden and code in forbidden:
+            raise exceptions.PermissionDenied(detail=" ".join(error.messages), code=forbidden[code]) from None
+        if code in conflicts:
+            raise Conflict(detail=" ".join(error.messages), code=code) from None
+        raise
+
 CODES = {
     400: "invalid",
     401: "not_authenticated",

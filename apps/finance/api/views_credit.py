@@ -3,12 +3,12 @@ request on an invoice, one, a school admin's decision on a write-off). School ad
 others 403. The same services as the console: bad input is a 400 envelope and writes nothing, deciding
 one's own write-off (maker-checker) or not being a school admin 403, deciding one already decided 409."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import exceptions, generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.core.api.exceptions import service_call
 from apps.finance import selectors_credit as selectors
 from apps.finance import services_credit as services
 from apps.finance.api.serializers_credit import (
@@ -22,23 +22,9 @@ SCOPE = "School admins and accountants; others get 403."
 TAGS = ["credit notes"]
 
 
-class Conflict(exceptions.APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "conflict"
-    default_detail = "The write-off is not waiting for a decision."
-
-
 def _call(service, **kwargs):
-    """Run a service; its refusals become the API's answers (403 maker-checker, 409 decided, else 400)."""
-    try:
-        return service(**kwargs)
-    except DjangoValidationError as error:
-        code = getattr(error, "code", None)
-        if code == "own_request":
-            raise exceptions.PermissionDenied(detail=" ".join(error.messages), code="maker_checker") from None
-        if code == "wrong_status":
-            raise Conflict(detail=" ".join(error.messages), code="wrong_status") from None
-        raise
+    """Its refusals become the API's answers: 403 maker-checker, 409 already decided, else 400."""
+    return service_call(service, forbidden={"own_request": "maker_checker"}, conflicts=("wrong_status",), **kwargs)
 
 
 def _detail(request, note: CreditNote, code=status.HTTP_200_OK) -> Response:

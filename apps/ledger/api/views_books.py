@@ -3,10 +3,11 @@ School admins and accountants; everyone else 403. Reopening a month is the schoo
 
 from django.core.exceptions import ValidationError
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
-from rest_framework import exceptions, generics, serializers, status
+from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.core.api.exceptions import Conflict
 from apps.ledger.api.permissions import BOOKKEEPERS
 from apps.ledger import selectors, services
 from apps.ledger.access import get_for_bookkeeper, require_school_admin
@@ -31,11 +32,6 @@ LINES_EXAMPLE = [
      "credit": "150000.00", "description": "", "student": None, "staff": None, "supplier": None}]
 PERIOD_EXAMPLE = {"id": 3, "starts_on": "2026-03-01", "ends_on": "2026-03-31", "status": "closed",
                   "closed_at": "2026-04-02T16:00:00+03:00", "closed_by": 5, "entries_count": 412}
-
-
-class Conflict(exceptions.APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "conflict"
 
 
 def _account(request, pk) -> Account:

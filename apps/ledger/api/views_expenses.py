@@ -5,13 +5,13 @@ a maker-checker refusal 403, an action on an expense in the wrong state 409."""
 
 import datetime
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import exceptions, generics, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.core.api.exceptions import service_call
 from apps.ledger.api.permissions import BOOKKEEPERS
 from apps.ledger import selectors_expenses as selectors
 from apps.ledger import services_expenses as services
@@ -25,24 +25,10 @@ SCOPE = "School admins and accountants; others get 403."
 TAGS = ["expenses"]
 
 
-class Conflict(exceptions.APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "conflict"
-    default_detail = "The expense is not in a state that allows this."
-
-
 def _call(service, **kwargs):
-    """Run a service; its refusals become the API's answers (403 maker-checker, 409 wrong state, else 400)."""
-    try:
-        return service(**kwargs)
-    except DjangoValidationError as error:
-        code = getattr(error, "code", None)
-        if code in ("not_admin", "own_expense"):
-            raise exceptions.PermissionDenied(detail=" ".join(error.messages),
-                                              code="maker_checker" if code == "own_expense" else "not_admin") from None
-        if code in ("wrong_status", "already_paid"):
-            raise Conflict(detail=" ".join(error.messages), code=code) from None
-        raise
+    """Its refusals become the API's answers: 403 maker-checker or not an admin, 409 wrong state, else 400."""
+    return service_call(service, forbidden={"not_admin": "not_admin", "own_expense": "maker_checker"},
+                        conflicts=("wrong_status", "already_paid"), **kwargs)
 
 
 def _by_id(queryset, value, field: str):
