@@ -86,14 +86,13 @@ def receipt_is_current(payment: Payment) -> bool:
 
 
 def receipt_context(payment: Payment) -> dict:
+    from apps.finance.documents import letterhead
     from apps.finance.selectors_payments import student_balances
-    from apps.results.report_cards import _colour_shades, _logo_data_uri, initials, school_profile
 
     payment = (Payment.objects.select_related("student__stream__school_class", "guardian__user", "sponsor",
                                               "account", "created_by")
                .get(pk=payment.pk))
     allocations = list(payment.allocations.select_related("invoice", "installment").order_by("id"))
-    profile = school_profile()
     reversed_ = payment.status == Payment.Status.REVERSED
     settled = [a for a in allocations if a.reversed_at is None or reversed_]
     settled_total = sum((a.amount for a in settled), ZERO)
@@ -105,18 +104,14 @@ def receipt_context(payment: Payment) -> dict:
         "settled_total": settled_total,
         "credit_carried": payment.amount - settled_total - payment.refunded if not reversed_ else ZERO,
         "balance": balance, "payer": payer, "reversed": reversed_,
-        "words": amount_in_words(payment.amount), "profile": profile, "initials": initials(profile.name),
-        "logo": _logo_data_uri(profile), "colours": _colour_shades(profile.primary_colour),
+        "words": amount_in_words(payment.amount), **letterhead(),
         "currency": getattr(getattr(connection, "tenant", None), "currency", "") or "TZS",
         "printed": timezone.localtime(),
     }
 
 
 def receipt_html(payment: Payment) -> str:
-    from apps.results.report_cards import FONTS_DIR
-
-    return render_to_string("finance/payments/receipt_pdf.html",
-                            {**receipt_context(payment), "fonts": FONTS_DIR.as_uri()})
+    return render_to_string("finance/payments/receipt_pdf.html", receipt_context(payment))
 
 
 def receipt_render(*, payment: Payment) -> bytes:

@@ -137,11 +137,9 @@ def statement_pdf(result: Statement, *, currency: str = "TZS") -> bytes:
     """The statement as a PDF (A4), headed with the school's name, logo and colours."""
     from weasyprint import HTML
 
-    from apps.results.report_cards import FONTS_DIR, _colour_shades, _logo_data_uri, initials, school_profile
+    from apps.finance.documents import letterhead
+    from apps.results.report_cards import FONTS_DIR
 
-    profile = school_profile()
     html = render_to_string("finance/credit/statement_pdf.html", {
-        "statement": result, "profile": profile, "logo": _logo_data_uri(profile), "initials": initials(profile.name),
-        "colours": _colour_shades(profile.primary_colour), "currency": currency, "fonts": FONTS_DIR.as_uri(),
-        "printed": timezone.localtime()})
+        "statement": result, **letterhead(), "currency": currency, "printed": timezone.localtime()})
     return HTML(string=html, base_url=str(FONTS_DIR)).write_pdf()
