@@ -150,14 +150,10 @@ def split_for_sponsor(lines: list[FeeLine], sponsorship: Sponsorship) -> tuple[l
 RULE_FIELDS = ("name", "kind", "value_type", "value", "from_child", "student", "starts_on", "ends_on", "is_active")
 
 
-def _rule_check(rule: DiscountRule, categories) -> None:
-    errors: dict[str, list] = {}
-    rule.name = (rule.name or "").strip()[:80]
-    if not rule.name:
-        errors.setdefault("name", []).append(_("Give the rule a name."))
-    if rule.kind not in DiscountRule.Kind.values:
-        errors.setdefault("kind", []).append(_("Choose the kind of discount."))
-    if rule.value_type not in DiscountRule.ValueType.values:
+def _value_check(rule, errors: dict) -> None:
+    """A discount's or late fee's type and value: a percentage (at most 100) or a fixed amount, above zero.
+    Both models name the two types "percent" and "fixed"."""
+    if rule.value_type not in ("percent", "fixed"):
         errors.setdefault("value_type", []).append(_("Choose a percentage or a fixed amount."))
     try:
         rule.value = money_amount(rule.value, field="value")
@@ -166,8 +162,18 @@ def _rule_check(rule: DiscountRule, categories) -> None:
     else:
         if rule.value <= 0:
             errors.setdefault("value", []).append(_("The value must be more than zero."))
-        elif rule.value_type == DiscountRule.ValueType.PERCENT and rule.value > HUNDRED:
+        elif rule.value_type == "percent" and rule.value > HUNDRED:
             errors.setdefault("value", []).append(_("A percentage is at most 100."))
+
+
+def _rule_check(rule: DiscountRule, categories) -> None:
+    errors: dict[str, list] = {}
+    rule.name = (rule.name or "").strip()[:80]
+    if not rule.name:
+        errors.setdefault("name", []).append(_("Give the rule a name."))
+    if rule.kind not in DiscountRule.Kind.values:
+        errors.setdefault("kind", []).append(_("Choose the kind of discount."))
+    _value_check(rule, errors)
     if rule.kind == DiscountRule.Kind.SIBLING:
         if not rule.from_child or rule.from_child < 2:
             errors.setdefault("from_child", []).append(_("A sibling discount starts from the 2nd child or later."))
@@ -344,17 +350,7 @@ def late_fee_rule_save(*, actor, rule: LateFeeRule | None = None, request=None, 
         errors.setdefault("name", []).append(_("Give the rule a name."))
     if rule.days_after_due is None or int(rule.days_after_due) < 0:
         errors.setdefault("days_after_due", []).append(_("Give the number of days after the due date."))
-    if rule.value_type not in LateFeeRule.ValueType.values:
-        errors.setdefault("value_type", []).append(_("Choose a percentage or a fixed amount."))
-    try:
-        rule.value = money_amount(rule.value, field="value")
-    except ValidationError as error:
-        errors.update(error.message_dict)
-    else:
-        if rule.value <= 0:
-            errors.setdefault("value", []).append(_("The value must be more than zero."))
-        elif rule.value_type == LateFeeRule.ValueType.PERCENT and rule.value > HUNDRED:
-            errors.setdefault("value", []).append(_("A percentage is at most 100."))
+    _value_check(rule, errors)
     if rule.category_id is None or not rule.category.is_active:
         errors.setdefault("category", []).append(_("Choose the active fee category the late fee is income of."))
     if errors:
