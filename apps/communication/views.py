@@ -16,15 +16,10 @@ from apps.accounts.roles import Role
 from apps.communication import selectors, services
 from apps.communication.access import notice_get_for_user
 from apps.communication.forms import NoticeFilterForm, NoticeForm, OutboxFilterForm
+from apps.core.forms import form_errors_from
 
 LIST = "communication/notice_list.html"
 PAGE_SIZE = 25
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    for field, texts in getattr(error, "message_dict", {"__all__": error.messages}).items():
-        for text in texts:
-            form.add_error(field if field in form.fields else None, text)
 
 
 def _list_context(request, form=None):
@@ -53,7 +48,7 @@ def notice_create(request):
             services.notice_publish(**form.cleaned_data, publish=request.POST.get("draft") != "1",
                                     actor=request.user, request=request)
         except ValidationError as error:
-            _add_errors(form, error)
+            form_errors_from(form, error)
         else:
             if request.htmx:
                 context = _list_context(request)
@@ -75,7 +70,7 @@ def notice_edit(request, pk):
             try:
                 services.notice_update(notice=notice, **form.cleaned_data, actor=request.user, request=request)
             except ValidationError as error:
-                _add_errors(form, error)
+                form_errors_from(form, error)
             else:
                 messages.success(request, _("Notice updated."))
                 return redirect("communication:notice-list")

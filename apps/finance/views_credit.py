@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from apps.accounts.decorators import role_required
 from apps.accounts.roles import Role
+from apps.core.forms import form_errors_from
 from apps.finance import selectors_credit as selectors
 from apps.finance import services_credit as services
 from apps.finance import statement_of_account as soa
@@ -24,12 +25,6 @@ from apps.finance.selectors_invoices import invoice_get_for_user
 from apps.ledger.access import BOOKKEEPERS
 
 PAGE_SIZE = 50
-
-
-def _errors_to_form(form, error: ValidationError) -> None:
-    for field, texts in getattr(error, "message_dict", {"__all__": error.messages}).items():
-        for text in texts:
-            form.add_error(field if field in form.fields else None, text)
 
 
 # --- credit notes and write-offs ---------------------------------------------------------------------------
@@ -75,7 +70,7 @@ def credit_note_new(request):
                     messages.success(request, _("%(number)s posted: %(ref)s is reduced.") % {
                         "number": note.number, "ref": invoice.reference})
             except ValidationError as error:
-                _errors_to_form(form, error)
+                form_errors_from(form, error)
             else:
                 return redirect("finance:credit-note-detail", pk=note.pk)
         status = 400
@@ -105,7 +100,7 @@ def credit_note_decide(request, pk):
             note = services.write_off_decide(credit_note=note, approve=approve, note=form.cleaned_data["note"],
                                              actor=request.user, request=request)
         except ValidationError as error:
-            _errors_to_form(form, error)
+            form_errors_from(form, error)
         else:
             messages.success(request, (_("%(number)s approved and posted.") if approve else
                                        _("%(number)s rejected.")) % {"number": note.number})
@@ -135,7 +130,7 @@ def refund_new(request):
             try:
                 refund = services.refund_pay(student=student, actor=request.user, request=request, **form.cleaned_data)
             except ValidationError as error:
-                _errors_to_form(form, error)
+                form_errors_from(form, error)
             else:
                 messages.success(request, _("%(number)s paid to %(student)s.") % {
                     "number": refund.number, "student": student.full_name})

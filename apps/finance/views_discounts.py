@@ -11,18 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.decorators import role_required
+from apps.core.forms import form_errors_from
 from apps.finance import services_discounts as services
 from apps.finance.forms_discounts import (
     DiscountRuleForm, LateFeeRuleForm, SponsorForm, SponsorshipEndForm, SponsorshipForm,
 )
 from apps.finance.models import DiscountRule, LateFeeRule, Sponsor, Sponsorship
 from apps.ledger.access import BOOKKEEPERS, get_for_bookkeeper
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    for field, texts in getattr(error, "message_dict", {"__all__": error.messages}).items():
-        for text in texts:
-            form.add_error(field if field in form.fields else None, text)
 
 
 # --- discount rules --------------------------------------------------------------------------------------
@@ -50,7 +45,7 @@ def discount_new(request):
         try:
             rule = _rule_save(request, form)
         except ValidationError as error:
-            _add_errors(form, error)
+            form_errors_from(form, error)
         else:
             messages.success(request, _("Discount rule %(name)s added.") % {"name": rule.name})
             return redirect("finance:discount-list")
@@ -68,7 +63,7 @@ def discount_edit(request, pk):
         try:
             rule = _rule_save(request, form, rule)
         except ValidationError as error:
-            _add_errors(form, error)
+            form_errors_from(form, error)
         else:
             messages.success(request, _("Discount rule %(name)s saved.") % {"name": rule.name})
             return redirect("finance:discount-list")
@@ -93,7 +88,7 @@ def sponsor_new(request):
         try:
             sponsor = services.sponsor_create(actor=request.user, request=request, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            form_errors_from(form, error)
         else:
             messages.success(request, _("Sponsor %(name)s added.") % {"name": sponsor.name})
             return redirect("finance:sponsor-detail", pk=sponsor.pk)
@@ -124,7 +119,7 @@ def sponsor_detail(request, pk):
             try:
                 services.sponsorship_add(sponsor=sponsor, actor=request.user, request=request, **form.cleaned_data)
             except ValidationError as error:
-                _add_errors(form, error)
+                form_errors_from(form, error)
             else:
                 messages.success(request, _("%(student)s is sponsored by %(sponsor)s.") % {
                     "student": form.cleaned_data["student"].full_name, "sponsor": sponsor.name})
@@ -140,7 +135,7 @@ def sponsor_detail(request, pk):
                 services.sponsorship_end(sponsorship=sponsorship, ends_on=form.cleaned_data["ends_on"],
                                          actor=request.user, request=request)
             except ValidationError as error:
-                _add_errors(form, error)
+                form_errors_from(form, error)
             else:
                 messages.success(request, _("The sponsorship of %(student)s ends on %(date)s.") % {
                     "student": sponsorship.student.full_name, "date": form.cleaned_data["ends_on"]})
@@ -152,7 +147,7 @@ def sponsor_detail(request, pk):
         try:
             services.sponsor_update(sponsor=sponsor, actor=request.user, request=request, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            form_errors_from(form, error)
         else:
             messages.success(request, _("Sponsor %(name)s saved.") % {"name": form.cleaned_data["name"]})
             return redirect("finance:sponsor-detail", pk=sponsor.pk)
@@ -175,7 +170,7 @@ def _late_fee_form_page(request, rule=None):
         try:
             rule = services.late_fee_rule_save(rule=rule, actor=request.user, request=request, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            form_errors_from(form, error)
         else:
             messages.success(request, _("Late-fee rule %(name)s saved.") % {"name": rule.name})
             return redirect("finance:late-fee-list")

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.accounts.decorators import role_required
+from apps.core.forms import form_errors_from
 from apps.finance import selectors_invoices as selectors
 from apps.finance import services
 from apps.finance.forms_invoices import InvoiceFilterForm, IssueForm, VoidForm
@@ -82,9 +83,7 @@ def invoice_void(request, pk):
             services.invoice_void(invoice=invoice, reason=form.cleaned_data["reason"], actor=request.user,
                                   request=request)
         except ValidationError as error:
-            for field, texts in getattr(error, "message_dict", {"__all__": error.messages}).items():
-                for text in texts:
-                    form.add_error(field if field in form.fields else None, text)
+            form_errors_from(form, error)
         else:
             messages.success(request, _("%(ref)s is void; its entry is reversed.") % {"ref": invoice.reference})
             return redirect("finance:invoice-detail", pk=invoice.pk)

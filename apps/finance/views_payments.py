@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from apps.academics.models import Student
 from apps.accounts.decorators import role_required
+from apps.core.forms import form_errors_from
 from apps.finance import selectors_payments as selectors
 from apps.finance import services_payments as services
 from apps.finance.forms_payments import PaymentFilterForm, PaymentForm, ReverseForm
@@ -27,12 +28,6 @@ from apps.ledger.access import BOOKKEEPERS
 
 PAGE_SIZE = 50
 CSV_LIMIT = 50000
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    for field, texts in getattr(error, "message_dict", {"__all__": error.messages}).items():
-        for text in texts:
-            form.add_error(field if field in form.fields else None, text)
 
 
 @role_required(*BOOKKEEPERS)
@@ -89,7 +84,7 @@ def payment_new(request):
                     reference=data["reference"], payer_name=data["payer_name"], payer_phone=data["payer_phone"],
                     notes=data["notes"], request=request)
             except ValidationError as error:
-                _add_errors(form, error)
+                form_errors_from(form, error)
             else:
                 messages.success(request, _("Receipt %(number)s: %(currency)s %(amount)s from %(student)s.") % {
                     "number": payment.receipt_number, "currency": request.tenant.currency,
@@ -158,7 +153,7 @@ def payment_reverse(request, pk):
                                          request=request)
                 transaction.on_commit(lambda: receipt_render_enqueue(payment.pk), robust=True)  # stamped
         except ValidationError as error:
-            _add_errors(form, error)
+            form_errors_from(form, error)
         else:
             messages.success(request, _("Receipt %(number)s is reversed; what it settled is owed again.") % {
                 "number": payment.receipt_number})

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.decorators import role_required
 from apps.academics.models import SchoolClass, Term
+from apps.core.forms import form_errors_from
 from apps.finance import selectors, services
 from apps.finance.forms_setup import (
     CategoryEditForm, CategoryForm, InstallmentFormSet, ItemFormSet, StructureForm, TermChoiceForm,
@@ -22,12 +23,6 @@ CATEGORIES = "finance/setup/category_list.html"
 EDIT = "finance/setup/structure_edit.html"
 BLANK_ITEMS = 4
 BLANK_INSTALLMENTS = 3
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    for field, texts in getattr(error, "message_dict", {"__all__": error.messages}).items():
-        for text in texts:
-            form.add_error(field if field in form.fields else None, text)
 
 
 def _currency(request) -> str:
@@ -126,7 +121,7 @@ def structure_edit(request, term_id, class_id):
                                             installments=specs[1], notes=form.cleaned_data["notes"],
                                             actor=request.user, request=request)
             except ValidationError as error:
-                _add_errors(form, error)
+                form_errors_from(form, error)
             else:
                 messages.success(request, _("Fees of %(class)s for %(term)s saved.") % {
                     "class": school_class, "term": term})
@@ -150,7 +145,7 @@ def category_list(request):
                     is_optional=data["is_optional"], order=data.get("order") or 0, actor=request.user,
                     request=request)
             except ValidationError as error:
-                _add_errors(form, error)
+                form_errors_from(form, error)
             else:
                 messages.success(request, _("Fee category %(category)s added.") % {"category": category})
                 return redirect("finance:category-list")
@@ -170,7 +165,7 @@ def category_edit(request, pk):
             try:
                 services.fee_category_update(category=category, **data, actor=request.user, request=request)
             except ValidationError as error:
-                _add_errors(form, error)
+                form_errors_from(form, error)
             else:
                 messages.success(request, _("Fee category saved."))
                 return redirect("finance:category-list")

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.accounts.decorators import role_required
+from apps.core.forms import form_errors_from
 from apps.finance import selectors_statements as selectors
 from apps.finance import services_statements as services
 from apps.finance.forms_statements import COLUMN_LABELS, ConfirmForm, MappingForm, UploadForm
@@ -27,12 +28,6 @@ from apps.ledger.access import BOOKKEEPERS
 
 PAGE_SIZE = 50
 HELD = re.compile(r"^[0-9a-f]{32}$")
-
-
-def _errors_to_form(form, error: ValidationError) -> None:
-    for field, texts in getattr(error, "message_dict", {"__all__": error.messages}).items():
-        for text in texts:
-            form.add_error(field if field in form.fields else None, text)
 
 
 def _held_path(token: str) -> str:
@@ -78,7 +73,7 @@ def statement_upload(request):
                                  filename=os.path.basename(data["file"].name), account_id=data["account"].pk,
                                  headers=headers)
         except ValidationError as error:
-            _errors_to_form(form, error)
+            form_errors_from(form, error)
         else:
             messages.success(request, _("%(file)s read: check the lines and confirm the import.") % {
                 "file": statement.filename})
@@ -108,7 +103,7 @@ def _upload_with_new_mapping(request):
         except MappingRequired as needed:
             form.add_error(None, needed.messages[0])
         except ValidationError as error:
-            _errors_to_form(form, error)
+            form_errors_from(form, error)
         else:
             default_storage.delete(_held_path(token))
             messages.success(request, _("Mapping “%(name)s” saved; %(file)s read: check the lines and confirm.") % {
@@ -151,7 +146,7 @@ def statement_confirm(request, pk):
             statement = services.statement_confirm(statement=statement, actor=request.user, request=request,
                                                    accept_rejected=form.cleaned_data["accept_rejected"])
         except ValidationError as error:
-            _errors_to_form(form, error)
+            form_errors_from(form, error)
         else:
             added = statement.line_count - statement.duplicate_count
             messages.success(request, _("%(added)s lines imported, %(duplicates)s already there; matching has "
@@ -194,7 +189,7 @@ def mapping_edit(request, pk):
                                   date_format=data["date_format"], skip_rows=data["skip_rows"],
                                   account=mapping.account, request=request)
         except ValidationError as error:
-            _errors_to_form(form, error)
+            form_errors_from(form, error)
         else:
             messages.success(request, _("Mapping “%(name)s” saved.") % {"name": data["name"]})
             return redirect("finance:mapping-list")

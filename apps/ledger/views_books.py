@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from apps.accounts.decorators import role_required
 from apps.accounts.roles import Role
+from apps.core.forms import form_errors_from
 from apps.ledger import selectors, services
 from apps.ledger.access import BOOKKEEPERS, get_for_bookkeeper, require_school_admin
 from apps.ledger.forms import (
@@ -27,12 +28,6 @@ ACCOUNTS = "ledger/books/account_list.html"
 ENTRY_NEW = "ledger/books/entry_new.html"
 PAGE_SIZE = 50
 BLANK_LINES = 4
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    for field, texts in getattr(error, "message_dict", {"__all__": error.messages}).items():
-        for text in texts:
-            form.add_error(field if field in form.fields else None, text)
 
 
 def _query_without_page(request) -> str:
@@ -57,7 +52,7 @@ def account_list(request):
             try:
                 account = services.account_create(**form.cleaned_data, actor=request.user, request=request)
             except ValidationError as error:
-                _add_errors(form, error)
+                form_errors_from(form, error)
             else:
                 messages.success(request, _("Account %(account)s added.") % {"account": account})
                 return redirect("ledger:account-list")
@@ -75,7 +70,7 @@ def account_edit(request, pk):
             try:
                 services.account_update(account=account, **form.cleaned_data, actor=request.user, request=request)
             except ValidationError as error:
-                _add_errors(form, error)
+                form_errors_from(form, error)
             else:
                 messages.success(request, _("Account saved."))
                 return redirect("ledger:account-list")
@@ -137,7 +132,7 @@ def entry_reverse(request, pk):
             reversal = services.entry_reverse(entry=entry, actor=request.user, date=form.cleaned_data["date"],
                                               memo=form.cleaned_data["memo"], request=request)
         except ValidationError as error:
-            _add_errors(form, error)
+            form_errors_from(form, error)
         else:
             messages.success(request, _("%(ref)s posted: it reverses %(original)s.") % {
                 "ref": reversal.reference, "original": entry.reference})
@@ -206,7 +201,7 @@ def entry_new(request):
                 entry = services.entry_post(date=form.cleaned_data["date"], memo=form.cleaned_data["memo"],
                                             lines=lines, actor=request.user, request=request)
             except ValidationError as error:
-                _add_errors(form, error)
+                form_errors_from(form, error)
             else:
                 messages.success(request, _("%(ref)s posted.") % {"ref": entry.reference})
                 return redirect("ledger:entry-detail", pk=entry.pk)
@@ -256,7 +251,7 @@ def period_reopen(request, pk):
             services.period_reopen(period=period, reason=form.cleaned_data["reason"], actor=request.user,
                                    request=request)
         except ValidationError as error:
-            _add_errors(form, error)
+            form_errors_from(form, error)
         else:
             messages.success(request, _("%(period)s reopened.") % {"period": period})
             return redirect("ledger:period-list")

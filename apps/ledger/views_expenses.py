@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from apps.accounts.decorators import role_required
 from apps.accounts.roles import Role
+from apps.core.forms import form_errors_from
 from apps.ledger.access import BOOKKEEPERS
 from apps.ledger import selectors_expenses as selectors
 from apps.ledger import services_expenses as services
@@ -25,12 +26,6 @@ from apps.ledger.models import Expense, LedgerSettings
 
 PAGE_SIZE = 50
 RECEIPT_TYPES = {"jpg": "image/jpeg", "png": "image/png", "pdf": "application/pdf"}
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    for field, texts in getattr(error, "message_dict", {"__all__": error.messages}).items():
-        for text in texts:
-            form.add_error(field if field in form.fields else None, text)
 
 
 # --- suppliers -------------------------------------------------------------------------------------------------
@@ -44,7 +39,7 @@ def supplier_list(request):
             try:
                 supplier = services.supplier_create(**form.cleaned_data, actor=request.user, request=request)
             except ValidationError as error:
-                _add_errors(form, error)
+                form_errors_from(form, error)
             else:
                 messages.success(request, _("%(name)s added.") % {"name": supplier.name})
                 return redirect("ledger:supplier-list")
@@ -67,7 +62,7 @@ def supplier_edit(request, pk):
             try:
                 services.supplier_update(supplier=supplier, **form.cleaned_data, actor=request.user, request=request)
             except ValidationError as error:
-                _add_errors(form, error)
+                form_errors_from(form, error)
             else:
                 messages.success(request, _("Supplier saved."))
                 return redirect("ledger:supplier-list")
@@ -104,7 +99,7 @@ def expense_new(request):
                     incurred_on=data["incurred_on"], amount=data["amount"], tax=data["tax"] or 0,
                     reference=data["reference"], receipt=data["receipt"], actor=request.user, request=request)
             except ValidationError as error:
-                _add_errors(form, error)
+                form_errors_from(form, error)
             else:
                 if expense.status == Expense.Status.APPROVED:
                     messages.success(request, _("Expense entered and approved (at or below the approval "
@@ -140,7 +135,7 @@ def _refused(request, expense, error: ValidationError, **forms):
     """Back to the expense's page with the service's reason (and the form's field errors)."""
     form = next(iter(forms.values()), None)
     if form is not None and hasattr(error, "error_dict"):
-        _add_errors(form, error)
+        form_errors_from(form, error)
     else:  # not about one field (maker-checker, the expense's state, a closed month): said at the top
         messages.error(request, " ".join(error.messages))
     expense = selectors.expense_get_for_user(user=request.user, pk=expense.pk)
@@ -218,7 +213,7 @@ def expense_settings(request):
             try:
                 services.ledger_settings_update(**form.cleaned_data, actor=request.user, request=request)
             except ValidationError as error:
-                _add_errors(form, error)
+                form_errors_from(form, error)
             else:
                 messages.success(request, _("Approval threshold saved."))
                 return redirect("ledger:expense-list")
