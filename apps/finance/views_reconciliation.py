@@ -5,82 +5,21 @@ recent matches with an undo. School admins and accountants only."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.accounts.decorators import role_required
+from apps.finance import selectors_reconciliation as selectors
 from apps.finance.forms_reconciliation import AssignForm, ReasonForm, SplitForm
 from apps.finance.jobs_reconciliation import statement_reconcile_start
-from apps.finance.models import MatchSuggestion, Payment, PaymentEvent, Statement, StatementLine
+from apps.finance.models import MatchSuggestion, PaymentEvent, Statement, StatementLine
 from apps.finance.services_reconciliation import (
-    account_reconciliation_summary, line_assign, line_ignore, line_split, match_undo, suggestion_confirm,
+    line_assign, line_ignore, line_split, match_undo, suggestion_confirm,
 )
 from apps.ledger.access import BOOKKEEPERS, get_for_bookkeeper
-from apps.ledger.models import Account
-
-PAGE_SIZE = 50
-L, E = StatementLine.Status, PaymentEvent.Status
-TABS = {
-    "suggested": ([L.SUGGESTED], [E.SUGGESTED]),
-    "unmatched": ([L.UNMATCHED], [E.NEW, E.UNMATCHED]),
-    "matched": ([L.MATCHED, L.RECORDED], [E.MATCHED]),
-    "ignored": ([L.IGNORED], [E.IGNORED]),
-}
-
-
-def _suggestions():
-    return Prefetch("suggestions", to_attr="open_suggestions", queryset=MatchSuggestion.objects.filter(
-        status=MatchSuggestion.Status.OPEN).select_related("invoice__student__stream__school_class"))
-
-
-def _payments():
-    return Prefetch("payments", to_attr="posted_payments", queryset=Payment.objects.filter(
-        status=Payment.Status.POSTED).select_related("student").order_by("pk"))
-
-
-def _item(source) -> dict:
-    if isinstance(source, PaymentEvent):
-        return {"kind": "event", "source": source, "date": timezone.localdate(source.paid_at),
-                "text": source.reference, "origin": source.get_provider_display(), "ref": source.transaction_id}
-    return {"kind": "line", "source": source, "date": source.date, "text": source.narrative,
-            "origin": source.statement.filename, "ref": source.bank_reference}
-
-
-def _items(tab: str) -> list[dict]:
-    line_statuses, event_statuses = TABS[tab]
-    newest = tab in ("matched", "ignored")
-    lines = (StatementLine.objects.filter(status__in=line_statuses, amount__gt=0)
-             .select_related("statement", "payment_event").prefetch_related(_suggestions(), _payments())
-             .order_by(*(["-matched_at", "-pk"] if newest else ["date", "line_number", "pk"]))[:PAGE_SIZE])
-    events = (PaymentEvent.objects.filter(status__in=event_statuses).prefetch_related(_suggestions(), _payments())
-              .order_by(*(["-processed_at", "-pk"] if newest else ["paid_at", "pk"]))[:PAGE_SIZE])
-    items = [_item(s) for s in lines] + [_item(s) for s in events]
-    items.sort(key=lambda i: i["date"], reverse=newest)
-    return items
-
-
-def _counts() -> dict:
-    counts = dict.fromkeys(TABS, 0)
-    for model, index in ((StatementLine, 0), (PaymentEvent, 1)):
-        rows = model.objects.all()
-        if model is StatementLine:
-            rows = rows.filter(amount__gt=0)
-        by_status = dict(rows.values_list("status").annotate(n=Count("pk")).order_by())
-        for tab, statuses in TABS.items():
-            counts[tab] += sum(by_status.get(s, 0) for s in statuses[index])
-    return counts
-
-
-def _summaries() -> list[dict]:
-    today = timezone.localdate()
-    accounts = Account.objects.filter(statements__status=Statement.Status.IMPORTED).distinct().order_by("code")
-    return [account_reconciliation_summary(account=account, as_of=today) for account in accounts]
-
 
 def _source_get(request, kind: str, pk):
     if kind == "line":
@@ -100,12 +39,14 @@ def _back(request, tab: str):
 
 @role_required(*BOOKKEEPERS)
 def reconciliation(request):
-    tab = request.GET.get("tab") if request.GET.get("tab") in TABS else "suggested"
-    counts = _counts()
+    tab = request.GET.get("tab") if request.GET.get("tab") in selectors.TABS else "suggested"
+    counts = selectors.reconciliation_counts(user=request.user)
     labels = {"suggested": _("Suggested"), "unmatched": _("Unmatched"), "matched": _("Matched"),
               "ignored": _("Not fees")}
     return render(request, "finance/reconciliation/reconciliation.html", {
-        "tab": tab, "tabs": [(name, labels[name], counts[name]) for name in TABS], "items": _items(tab), "summaries": _summaries(),
+        "tab": tab, "tabs": [(name, labels[name], counts[name]) for name in selectors.TABS],
+        "items": selectors.reconciliation_items(user=request.user, tab=tab),
+        "summaries": selectors.reconciliation_summaries(user=request.user),
         "assign_form": AssignForm(), "split_form": SplitForm(), "reason_form": ReasonForm(),
         "statements": Statement.objects.filter(status=Statement.Status.IMPORTED).order_by("-imported_at", "-pk")[:20],
     })
@@ -114,10 +55,8 @@ def reconciliation(request):
 def _row_response(request, source, *, tab: str, error: str = ""):
     """The line's or event's row again (an HTMX request), or the page."""
     if request.headers.get("HX-Request"):
-        source = type(source).objects.prefetch_related(_suggestions(), _payments()).select_related(
-            *(["statement", "payment_event"] if isinstance(source, StatementLine) else [])).get(pk=source.pk)
         return render(request, "finance/reconciliation/reconciliation.html#item", {
-            "item": _item(source), "error": error, "assign_form": AssignForm(), "split_form": SplitForm(),
+            "item": selectors.reconciliation_item(user=request.user, source=source), "error": error, "assign_form": AssignForm(), "split_form": SplitForm(),
             "reason_form": ReasonForm(), "tab": tab})
     if error:
         messages.error(request, error)
