@@ -105,6 +105,7 @@ class PaymentEvent(models.Model):
     confidence = models.PositiveSmallIntegerField(_("confidence"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     processed_at = models.DateTimeField(null=True, blank=True)
+    ignore_reason = models.CharField(_("reason set aside"), max_length=300, blank=True)  # IGNORED: why not fees
 
     class Meta:
         ordering = ["-paid_at", "-id"]

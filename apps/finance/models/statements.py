@@ -94,6 +94,7 @@ class StatementLine(models.Model):
     matched_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+")
     matched_at = models.DateTimeField(null=True, blank=True)
+    ignore_reason = models.CharField(_("reason set aside"), max_length=300, blank=True)  # IGNORED: why not fees
 
     class Meta:
         ordering = ["date", "line_number"]
