@@ -4,12 +4,13 @@ their errors are put back beside the fields (`add_service_errors`)."""
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.academics.models import (
     AcademicYear, Room, SchoolClass, Stream, Student, StudentGuardian, Subject,
 )
-from apps.accounts.roles import Role
+from apps.accounts.roles import STAFF_ROLES, Role
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -114,6 +115,28 @@ class GuardianForm(Form):
     email = forms.EmailField(label=_("Email"), required=False)
     occupation = forms.CharField(label=_("Occupation"), max_length=100, required=False)
     address = forms.CharField(label=_("Address"), max_length=300, required=False)
+
+
+class StaffMemberChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.display_name} ({obj.get_role_display()})"
+
+
+class GuardianEditForm(GuardianForm):
+    """The guardian's page: his details, and the staff user he is when he works at the school."""
+
+    staff_member = StaffMemberChoiceField(None, label=_("Works at the school as"), required=False,
+                                          empty_label=_("Does not work at the school"),
+                                          help_text=_("Their children get the staff-child discount"))
+
+    def __init__(self, *args, guardian=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        staff = Q(role__in=STAFF_ROLES, is_active=True)
+        if guardian is not None and guardian.staff_member_id:
+            # the user linked now stays a choice once deactivated, so the guardian's other details can be saved
+            staff |= Q(pk=guardian.staff_member_id)
+        self.fields["staff_member"].queryset = get_user_model().objects.filter(staff).order_by(
+            "first_name", "last_name", "email")
 
 
 class GuardianCreateForm(GuardianForm):

@@ -242,12 +242,16 @@ class StudentStatusChange(models.Model):
 
 
 class Guardian(models.Model):
-    """A parent or guardian: a user of role parent, who sees only his own children."""
+    """A parent or guardian: a user of role parent, who sees only his own children. A guardian who also
+    works at the school has a second user, with a staff role, named in `staff_member` (a user holds one
+    role, so the parent user cannot be the staff one); his children get the staff-child discount."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="guardian")
     phone = models.CharField(_("phone"), max_length=20, blank=True)  # E.164: +255712345678
     occupation = models.CharField(_("occupation"), max_length=100, blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
+    staff_member = models.OneToOneField(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                        related_name="guardian_as_staff", verbose_name=_("works at the school as"))
     students = models.ManyToManyField(Student, through="StudentGuardian", related_name="guardians")
     created_at = models.DateTimeField(auto_now_add=True)
 

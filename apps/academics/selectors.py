@@ -82,7 +82,7 @@ def children_for_guardian(*, user) -> QuerySet[Student]:
 
 
 def guardians_for_user(*, user) -> QuerySet[Guardian]:
-    guardians = Guardian.objects.select_related("user")
+    guardians = Guardian.objects.select_related("user", "staff_member")
     if user.role == Role.SCHOOL_ADMIN:
         return guardians
     if user.role == Role.TEACHER:

@@ -20,7 +20,7 @@ from apps.academics.models import (
     StudentStatusChange, Subject, TeachingAssignment, Term,
 )
 from apps.academics.phones import phone_normalise
-from apps.accounts.roles import Role
+from apps.accounts.roles import STAFF_ROLES, Role
 from apps.audit.services import audit_record
 from apps.platform import limits
 
@@ -390,13 +390,38 @@ def guardian_create(*, first_name: str, last_name: str, phone: str = "", email: 
     return guardian
 
 
+def _guardian_staff_member(*, guardian: Guardian, staff_member):
+    """The user `staff_member` names, read again and locked (so two guardians cannot take him at the same
+    moment), when he may be linked to this guardian: an active user with a staff role whom no other
+    guardian names. None unlinks."""
+    if staff_member is None:
+        return None
+    User = get_user_model()
+    user = User.objects.select_for_update().filter(pk=getattr(staff_member, "pk", staff_member)).first()
+    if user is None:
+        raise ValidationError({"staff_member": [_("This user does not work at this school.")]})
+    if user.role not in STAFF_ROLES:
+        raise ValidationError({"staff_member": [
+            _("%(name)s is a %(role)s, not a member of staff; only school admins, teachers, accountants and "
+              "other staff can be linked.") % {"name": user.display_name, "role": Role(user.role).label}]})
+    if not user.is_active:
+        raise ValidationError({"staff_member": [_("%(name)s is deactivated.") % {"name": user.display_name}]})
+    other = Guardian.objects.select_related("user").filter(staff_member=user).exclude(pk=guardian.pk).first()
+    if other is not None:
+        raise ValidationError({"staff_member": [_("%(name)s is already linked to another guardian: %(guardian)s.")
+                                                % {"name": user.display_name, "guardian": other}]})
+    return user
+
+
 @transaction.atomic
 def guardian_update(*, guardian: Guardian, actor, request=None, **fields) -> Guardian:
-    """Change a guardian's name, phone, email, occupation or address (his sign-in name follows)."""
+    """Change a guardian's name, phone, email, occupation or address (his sign-in name follows), or the
+    staff user he is at the school (`staff_member`: his children get the staff-child discount; None: he
+    does not work here)."""
     guardian = Guardian.objects.select_for_update().select_related("user").get(pk=guardian.pk)
     user = guardian.user
     errors: dict[str, list] = {}
-    unknown = set(fields) - {"first_name", "last_name", "phone", "email", "occupation", "address"}
+    unknown = set(fields) - {"first_name", "last_name", "phone", "email", "occupation", "address", "staff_member"}
     if unknown:
         raise ValidationError(_("These cannot be changed here: %(fields)s.") % {"fields": ", ".join(sorted(unknown))})
     for field in ("first_name", "last_name"):
@@ -408,6 +433,13 @@ def guardian_update(*, guardian: Guardian, actor, request=None, **fields) -> Gua
         phone, email = _guardian_identity(phone=phone, email=email, exclude_user_pk=user.pk)
     except ValidationError as error:
         errors.update(error.message_dict)
+    staff_member = fields.get("staff_member", guardian.staff_member_id)
+    staff_pk = getattr(staff_member, "pk", staff_member)
+    if staff_pk != guardian.staff_member_id:  # a link kept as it was is not checked again
+        try:
+            staff_member = _guardian_staff_member(guardian=guardian, staff_member=staff_member)
+        except ValidationError as error:
+            errors.update(error.message_dict)
     _raise(errors)
     changes = {}
     changes.update(_apply(user, {k: v for k, v in fields.items() if k in ("first_name", "last_name")},
@@ -421,6 +453,9 @@ def guardian_update(*, guardian: Guardian, actor, request=None, **fields) -> Gua
     changes.update(_apply(guardian, {"phone": phone, **{k: v for k, v in fields.items()
                                                        if k in ("occupation", "address")}},
                           ("phone", "occupation", "address")))
+    if staff_pk != guardian.staff_member_id:
+        changes["staff_member"] = [guardian.staff_member_id, staff_pk]
+        guardian.staff_member = staff_member
     if changes:
         user.save()
         guardian.save()

@@ -27,6 +27,7 @@ from apps.academics.selectors import current_term, guardians_for_user, students_
 from apps.accounts.decorators import role_required
 from apps.accounts.invitations import school_base_url
 from apps.accounts.roles import Role
+from apps.core.forms import form_errors_from
 
 PAGE_SIZE = 25
 admin_only = role_required(Role.SCHOOL_ADMIN)
@@ -564,10 +565,10 @@ def _guardian_detail_context(guardian, **extra) -> dict:
     links = list(guardian.student_links.select_related("student__stream__school_class").order_by("student__first_name"))
     context = {"guardian": guardian, "links": links, "link_form": forms.LinkStudentForm(prefix="link"),
                "can_invite": guardian.user.is_active and not guardian.user.has_usable_password(),
-               "edit_form": forms.GuardianForm(prefix="edit", initial={
+               "edit_form": forms.GuardianEditForm(prefix="edit", guardian=guardian, initial={
                    "first_name": guardian.user.first_name, "last_name": guardian.user.last_name,
                    "phone": guardian.phone, "email": guardian.user.email, "occupation": guardian.occupation,
-                   "address": guardian.address})}
+                   "address": guardian.address, "staff_member": guardian.staff_member_id})}
     context.update(extra)
     return context
 
@@ -583,12 +584,12 @@ def guardian_detail(request, pk):
 @admin_only
 def guardian_edit(request, pk):
     guardian = guardian_get_for_user(user=request.user, pk=pk)
-    form = forms.GuardianForm(request.POST, prefix="edit")
+    form = forms.GuardianEditForm(request.POST, prefix="edit", guardian=guardian)
     if form.is_valid():
         try:
             services.guardian_update(guardian=guardian, actor=request.user, request=request, **form.cleaned_data)
         except ValidationError as error:
-            form.add_service_errors(error)
+            form_errors_from(form, error)
         else:
             return _done(request, resolve_url("academics:guardian-detail", pk=guardian.pk), _("Saved."))
     guardian = guardian_get_for_user(user=request.user, pk=pk)

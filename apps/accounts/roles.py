@@ -21,6 +21,8 @@ class Role(models.TextChoices):
 
 
 SCHOOL_ROLES = [role for role in Role if role != Role.PLATFORM_OWNER]
+# The roles of the people who work at a school (every school role but parents and students).
+STAFF_ROLES = (Role.SCHOOL_ADMIN, Role.TEACHER, Role.ACCOUNTANT, Role.STAFF)
 
 # Role -> "app_label.codename" permissions its group holds, in every school. Apps add their
 # codenames here as they arrive (e.g. "finance.add_invoice" for accountants); `manage.py sync_roles`

@@ -9,10 +9,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from apps.academics.models import Student
-from apps.accounts.roles import Role
+from apps.accounts.roles import STAFF_ROLES, Role
 from apps.communication.models import Notice, OutboxMessage
-
-STAFF_ROLES = (Role.SCHOOL_ADMIN, Role.TEACHER, Role.ACCOUNTANT, Role.STAFF)
 
 
 def notices_for_user(*, user) -> QuerySet[Notice]:

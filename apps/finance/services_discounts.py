@@ -2,10 +2,9 @@
 (`discounts_for`), which sponsor pays a share of it (`sponsorship_for`), and the audited writes of the
 console that sets them up (rules, sponsors and their sponsorships, late-fee rules).
 
-A staff child is a student one of whose guardians is also on the school's staff. A user holds one role,
-and a guardian's user is a parent, so "also on the staff" means: a guardian's user has a staff role, or an
-active user with a staff role (school admin, teacher, accountant, staff) has the same email address as a
-guardian's user. Users carry no phone number (only guardians do), so phones cannot be matched."""
+A staff child is a student one of whose guardians works at the school: the guardian names the staff user he
+is there (`Guardian.staff_member`, set on the guardian's page), and that user is active and holds a staff role
+(school admin, teacher, accountant, staff). A guardian whose own user holds a staff role counts too."""
 
 import datetime
 from dataclasses import dataclass, field
@@ -16,16 +15,14 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
-from apps.academics.models import Student, StudentGuardian
-from apps.accounts.models import User
-from apps.accounts.roles import Role
+from apps.academics.models import Guardian, Student, StudentGuardian
+from apps.accounts.roles import STAFF_ROLES
 from apps.audit.services import audit_record
 from apps.finance.models import ZERO, DiscountRule, FeeCategory, InvoiceLine, LateFeeRule, Sponsor, Sponsorship
 from apps.ledger.services import amount as money_amount
 
 HUNDRED = Decimal("100")
 CENT = Decimal("0.01")
-STAFF_ROLES = (Role.SCHOOL_ADMIN, Role.TEACHER, Role.ACCOUNTANT, Role.STAFF)
 
 
 @dataclass
@@ -57,15 +54,10 @@ def birth_position(student: Student) -> int | None:
 
 
 def is_staff_child(student: Student) -> bool:
-    """A guardian of the student is on the staff (see the module's docstring)."""
-    users = list(User.objects.filter(guardian__students=student).values_list("role", "email"))
-    if any(role in STAFF_ROLES for role, _email in users):
-        return True
-    emails = Q()
-    for _role, email in users:
-        if email:
-            emails |= Q(email__iexact=email)
-    return bool(emails) and User.objects.filter(emails, role__in=STAFF_ROLES, is_active=True).exists()
+    """A guardian of the student works at the school (see the module's docstring)."""
+    return Guardian.objects.filter(students=student).filter(
+        Q(staff_member__is_active=True, staff_member__role__in=STAFF_ROLES) | Q(user__role__in=STAFF_ROLES)
+    ).exists()
 
 
 def _applies(rule: DiscountRule, student: Student, cache: dict) -> bool:

@@ -201,6 +201,32 @@ def test_guardian_created_with_links_and_duplicate_phone_refused(api_client, sch
         assert StudentGuardian.objects.filter(guardian_id=guardian_id).count() == 1
 
 
+def test_admin_links_a_guardian_to_the_staff_user_he_is(api_client, school_a, school_b, admin_a, admin_b, world):
+    client = api_as(api_client, school_a, admin_a)
+    guardian = world["guardian_mine"]
+    with schema_context(school_a.schema_name):
+        teacher = UserFactory(role="teacher")
+        parent = UserFactory(role="parent")
+
+    linked = client.patch(f"/api/v1/guardians/{guardian.pk}/", {"staff_member": teacher.pk}, format="json")
+    refused = client.patch(f"/api/v1/guardians/{world['guardian_other'].pk}/", {"staff_member": teacher.pk},
+                           format="json")
+    not_staff = client.patch(f"/api/v1/guardians/{world['guardian_other'].pk}/", {"staff_member": parent.pk},
+                             format="json")
+
+    assert linked.status_code == 200 and linked.json()["staff_member"] == teacher.pk
+    assert client.get(f"/api/v1/guardians/{guardian.pk}/").json()["staff_member"] == teacher.pk
+    assert refused.status_code == 400 and "staff_member" in refused.json()["error"]["details"]
+    assert not_staff.status_code == 400 and "staff_member" in not_staff.json()["error"]["details"]
+    unlinked = client.patch(f"/api/v1/guardians/{guardian.pk}/", {"staff_member": None}, format="json")
+    assert unlinked.status_code == 200 and unlinked.json()["staff_member"] is None
+    other_school = api_as(api_client, school_b, admin_b).patch(
+        f"/api/v1/guardians/{guardian.pk}/", {"staff_member": admin_b.pk}, format="json")
+    assert other_school.status_code == 404
+    with schema_context(school_a.schema_name):
+        assert not Guardian.objects.filter(staff_member__isnull=False).exists()
+
+
 def test_structure_writes(api_client, school_a, admin_a):
     client = api_as(api_client, school_a, admin_a)
     with schema_context(school_a.schema_name):

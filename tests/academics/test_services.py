@@ -4,6 +4,7 @@ guardians (E.164 phones, no duplicates), links, the structure (years, terms, str
 import datetime
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django_tenants.utils import schema_context
@@ -227,6 +228,68 @@ def test_bad_relationship_is_refused(in_school_a, admin_a):
         services.guardian_link(student=StudentFactory(), guardian=GuardianFactory(), relationship="uncle-ish",
                                actor=admin_a)
     assert not StudentGuardian.objects.exists()
+
+
+# --- a guardian who works at the school -------------------------------------------------------------
+
+def test_a_guardian_is_linked_to_the_staff_user_he_is_and_unlinked(in_school_a, admin_a):
+    guardian, teacher = GuardianFactory(), UserFactory(role="teacher")
+
+    services.guardian_update(guardian=guardian, staff_member=teacher, actor=admin_a)
+    guardian.refresh_from_db()
+    assert guardian.staff_member == teacher
+    services.guardian_update(guardian=guardian, staff_member=None, actor=admin_a)
+    guardian.refresh_from_db()
+
+    assert guardian.staff_member is None
+    events = AuditEvent.objects.filter(action="academics.guardian_updated", object_id=str(guardian.pk)).order_by("pk")
+    assert [event.changes for event in events] == [{"staff_member": [None, teacher.pk]},
+                                                   {"staff_member": [teacher.pk, None]}]
+    assert {event.actor for event in events} == {admin_a.email}
+
+
+def test_a_link_kept_as_it_was_is_not_written_again(in_school_a, admin_a):
+    teacher = UserFactory(role="teacher")
+    guardian = GuardianFactory(staff_member=teacher)
+    teacher.is_active = False
+    teacher.save(update_fields=["is_active"])
+
+    services.guardian_update(guardian=guardian, staff_member=teacher, occupation="Nurse", actor=admin_a)
+
+    guardian.refresh_from_db()
+    assert (guardian.staff_member_id, guardian.occupation) == (teacher.pk, "Nurse")
+
+
+@pytest.mark.parametrize("who", ["parent", "student", "inactive", "taken"])
+def test_only_an_active_staff_user_no_other_guardian_names_can_be_linked(in_school_a, admin_a, who):
+    guardian = GuardianFactory()
+    user = UserFactory(role={"parent": "parent", "student": "student"}.get(who, "teacher"),
+                       is_active=who != "inactive")
+    if who == "taken":
+        GuardianFactory(staff_member=user)
+    events_before = AuditEvent.objects.count()
+
+    with pytest.raises(ValidationError) as caught:
+        services.guardian_update(guardian=guardian, staff_member=user, actor=admin_a)
+
+    assert list(caught.value.message_dict) == ["staff_member"]
+    guardian.refresh_from_db()
+    assert guardian.staff_member is None
+    assert AuditEvent.objects.count() == events_before
+
+
+def test_another_school_does_not_see_a_guardians_staff_link(school_a, school_b, admin_a):
+    with schema_context(school_a.schema_name):
+        teacher = UserFactory(role="teacher", email="works.here@example.test")
+        guardian = services.guardian_create(first_name="Neema", last_name="Mushi", phone="0712 000 321", actor=admin_a)
+        services.guardian_update(guardian=guardian, staff_member=teacher, actor=admin_a)
+    with schema_context(school_b.schema_name):
+        assert not Guardian.objects.filter(staff_member__isnull=False).exists()
+        assert not Guardian.objects.filter(phone="+255712000321").exists()
+        assert not get_user_model().objects.filter(email="works.here@example.test").exists()
+        with pytest.raises(ValidationError) as caught:  # a user who is not in this school's schema
+            services.guardian_update(guardian=GuardianFactory(), staff_member=10 ** 9, actor=admin_a)
+        assert list(caught.value.message_dict) == ["staff_member"]
 
 
 # --- structure --------------------------------------------------------------------------------------

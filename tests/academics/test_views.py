@@ -294,6 +294,70 @@ def test_link_unlink_and_invite(admin_client, school_a, mailoutbox, django_captu
     assert guardian.user.display_name in listing
 
 
+def _guardian_edit_data(guardian, **extra) -> dict:
+    return {"edit-first_name": guardian.user.first_name, "edit-last_name": guardian.user.last_name,
+            "edit-phone": guardian.phone, "edit-email": guardian.user.email, **extra}
+
+
+def test_a_guardian_who_works_at_the_school_is_linked_from_his_page(admin_client, school_a):
+    with in_a(school_a):
+        guardian = GuardianFactory()
+        teacher = UserFactory(role="teacher", first_name="Neema", last_name="Mushi")
+        UserFactory(role="teacher", first_name="Gone", last_name="Away", is_active=False)
+        UserFactory(role="parent", first_name="Only", last_name="Parent")
+
+    page = admin_client.get(reverse("academics:guardian-detail", args=[guardian.pk])).content.decode()
+    assert "Works at the school as" in page and "Their children get the staff-child discount" in page
+    assert "Neema Mushi (Teacher)" in page and "Gone Away" not in page and "Only Parent" not in page
+
+    response = admin_client.post(reverse("academics:guardian-edit", args=[guardian.pk]),
+                                 _guardian_edit_data(guardian, **{"edit-staff_member": teacher.pk}))
+
+    assert response.status_code == 302
+    with in_a(school_a):
+        guardian.refresh_from_db()
+        assert guardian.staff_member == teacher
+    page = admin_client.get(reverse("academics:guardian-detail", args=[guardian.pk])).content.decode()
+    assert 'data-testid="guardian-staff-member"><bdi>Neema Mushi</bdi> (Teacher)' in page
+
+    admin_client.post(reverse("academics:guardian-edit", args=[guardian.pk]), _guardian_edit_data(guardian))
+    with in_a(school_a):
+        guardian.refresh_from_db()
+        assert guardian.staff_member is None
+
+
+def test_a_staff_user_another_guardian_names_is_refused_beside_the_field(admin_client, school_a):
+    with in_a(school_a):
+        teacher = UserFactory(role="teacher", first_name="Neema", last_name="Mushi")
+        GuardianFactory(staff_member=teacher)
+        guardian = GuardianFactory()
+
+    response = admin_client.post(reverse("academics:guardian-edit", args=[guardian.pk]),
+                                 _guardian_edit_data(guardian, **{"edit-staff_member": teacher.pk}))
+
+    assert response.status_code == 400
+    assert "is already linked to another guardian" in response.content.decode()
+    with in_a(school_a):
+        guardian.refresh_from_db()
+        assert guardian.staff_member is None
+
+
+def test_another_schools_admin_cannot_link_a_guardian_here(client, school_a, school_b, admin_b):
+    with in_a(school_a):
+        guardian = GuardianFactory()
+    with schema_context(school_b.schema_name):
+        teacher_b = UserFactory(role="teacher")
+    console_login(client, school_b, admin_b)
+
+    response = client.post(reverse("academics:guardian-edit", args=[guardian.pk]),
+                           _guardian_edit_data(guardian, **{"edit-staff_member": teacher_b.pk}))
+
+    assert response.status_code == 404
+    with in_a(school_a):
+        guardian.refresh_from_db()
+        assert guardian.staff_member is None
+
+
 # --- profile ----------------------------------------------------------------------------------------
 
 def test_profile_saves_and_shows_a_live_example(admin_client, school_a):

@@ -11,12 +11,13 @@ import pytest
 from django.core.exceptions import ValidationError
 from django_tenants.utils import schema_context
 
-from apps.academics.models import Student, StudentGuardian
+from apps.academics.models import Guardian, Student, StudentGuardian
+from apps.academics.services import guardian_update
 from apps.audit.models import AuditEvent
 from apps.finance.models import DiscountRule, Invoice, InvoiceLine, Sponsor
 from apps.finance.services import invoice_issue, invoices_issue, invoices_issue_for_class
 from apps.finance.services_discounts import (
-    birth_position, discount_rule_create, discount_rule_update, late_fee_rule_save, sponsor_create, sponsorship_add,
+    birth_position, discount_rule_create, is_staff_child, discount_rule_update, late_fee_rule_save, sponsor_create, sponsorship_add,
     sponsorship_end,
 )
 from tests.academics.factories import GuardianFactory, StudentGuardianFactory
@@ -96,6 +97,37 @@ def test_staff_child_discount(admin_a, family):
     # a fixed amount is spread over the categories in their order, none below zero
     assert sorted((line.category.code, line.amount) for line in invoice.lines.filter(kind="discount")) == [
         ("tuition", Decimal("-100000.00"))]
+
+
+def test_a_guardian_who_works_at_the_school_gets_his_child_the_staff_child_discount(admin_a, family):
+    rule = _rule(admin_a, name="Staff children", kind="staff_child", value="10", from_child=None,
+                 categories=[category("tuition")])
+    setup = fee_setup(actor=admin_a, students=2, term=family["term"], level=2)
+    staff_child, other_child = setup["students"]
+    guardian = setup["guardians"][0]  # a parent user, as every guardian is; the teacher is his second user
+    teacher = UserFactory(role="teacher")
+    guardian_update(guardian=guardian, staff_member=teacher, actor=admin_a)
+    assert (is_staff_child(staff_child), is_staff_child(other_child)) == (True, False)
+
+    invoice = invoice_issue(student=staff_child, term=family["term"], actor=admin_a, issued_on=DAY)
+    plain = invoice_issue(student=other_child, term=family["term"], actor=admin_a, issued_on=DAY)
+
+    assert [(line.discount_rule_id, line.category.code, line.amount)
+            for line in invoice.lines.filter(kind="discount")] == [(rule.pk, "tuition", Decimal("-40000.00"))]
+    assert invoice.total == Decimal("510000.00")
+    assert not plain.lines.filter(kind="discount").exists() and plain.total == Decimal("550000.00")
+
+
+def test_the_staff_child_discount_ends_with_the_staff_users_account(admin_a, family):
+    _rule(admin_a, name="Staff children", kind="staff_child", value="10", from_child=None)
+    pupil, guardian = family["students"][0], family["guardians"][0]
+    teacher = UserFactory(role="teacher")
+    guardian_update(guardian=guardian, staff_member=teacher, actor=admin_a)
+    teacher.is_active = False  # he has left the school
+    teacher.save(update_fields=["is_active"])
+
+    assert not is_staff_child(pupil)
+    assert invoice_issue(student=pupil, term=family["term"], actor=admin_a, issued_on=DAY).total == Decimal("550000")
 
 
 def test_scholarship_fixed_capped_and_stacking_never_below_zero(admin_a, family):
@@ -210,6 +242,8 @@ def test_school_b_sees_none(admin_a, family, school_b):
     _rule(admin_a)
     sponsor_create(actor=admin_a, name="NGO")
     invoice_issue(student=family["students"][1], term=family["term"], actor=admin_a, issued_on=DAY)
+    guardian_update(guardian=family["guardians"][0], staff_member=UserFactory(role="teacher"), actor=admin_a)
     with schema_context(school_b.schema_name):
         assert not DiscountRule.objects.exists() and not Sponsor.objects.exists()
+        assert not Guardian.objects.filter(staff_member__isnull=False).exists()
         assert not InvoiceLine.objects.filter(kind="discount").exists()

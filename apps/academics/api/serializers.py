@@ -85,12 +85,15 @@ class GuardianSerializer(serializers.ModelSerializer):
     last_name = serializers.CharField(source="user.last_name", read_only=True)
     email = serializers.CharField(source="user.email", read_only=True)
     can_sign_in = serializers.SerializerMethodField(help_text="Has chosen a password for the parent portal")
+    staff_member = serializers.PrimaryKeyRelatedField(
+        read_only=True, help_text="The staff user he is at the school, if he works there (his children get the "
+                                  "staff-child discount)")
     students = serializers.SerializerMethodField()
 
     class Meta:
         model = Guardian
-        fields = ["id", "first_name", "last_name", "phone", "email", "occupation", "address", "can_sign_in",
-                  "students"]
+        fields = ["id", "first_name", "last_name", "phone", "email", "occupation", "address", "staff_member",
+                  "can_sign_in", "students"]
         read_only_fields = fields
 
     def get_can_sign_in(self, guardian) -> bool:
@@ -128,6 +131,10 @@ class GuardianUpdateSerializer(serializers.Serializer):
     email = serializers.EmailField(required=False, allow_blank=True)
     occupation = serializers.CharField(max_length=100, required=False, allow_blank=True)
     address = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    staff_member = serializers.PrimaryKeyRelatedField(
+        queryset=get_user_model().objects.all(), required=False, allow_null=True,
+        help_text="The id of the active staff user (school admin, teacher, accountant, staff) he is at the school; "
+                  "null: he does not work there. One staff user is one guardian at most.")
 
 
 # --- structure --------------------------------------------------------------------------------------

@@ -167,7 +167,7 @@ class StudentStatusView(APIView):
 
 GUARDIAN_EXAMPLE = OpenApiExample("A guardian", response_only=True, value={
     "id": 12, "first_name": "Halima", "last_name": "Juma", "phone": "+255712345678", "email": "",
-    "occupation": "Nurse", "address": "Mbezi", "can_sign_in": False,
+    "occupation": "Nurse", "address": "Mbezi", "staff_member": None, "can_sign_in": False,
     "students": [{"student": 118, "student_name": "Amani Juma", "relationship": "mother", "is_primary": True}]})
 
 
@@ -236,7 +236,11 @@ class GuardianDetailView(APIView):
 
     @extend_schema(summary="Change a guardian's details (school admins)", request=s.GuardianUpdateSerializer,
                    responses=s.GuardianSerializer,
-                   examples=[OpenApiExample("New phone", request_only=True, value={"phone": "0754 000 111"})])
+                   description="`staff_member` links the staff user he is at the school (his children get the "
+                               "staff-child discount); a user who is not active staff, or is already another "
+                               "guardian's, is refused.",
+                   examples=[OpenApiExample("New phone", request_only=True, value={"phone": "0754 000 111"}),
+                             OpenApiExample("Works at the school", request_only=True, value={"staff_member": 7})])
     def patch(self, request, pk: int):
         guardian = guardian_get_for_user(user=request.user, pk=pk)
         serializer = s.GuardianUpdateSerializer(data=request.data)
