@@ -2,6 +2,8 @@
 
 - the current term's fee structure for every class (tuition, meals, examination for exam classes; transport
   and boarding optional, taken by some students), in three instalments;
+- the staff-child discount (10 % of tuition), and one guardian who works at the school: the demo teacher is
+  the mother of a Form 1 student, whose invoice shows the discount;
 - an invoice for every active student, issued at the start of the term (or of the first month still open
   in the books);
 - a mix of payments: cash, cheques and deposit slips at the bursar's office, mobile money and bank
@@ -60,6 +62,37 @@ def seed_fee_structures(*, term, actor) -> int:
                            notes="Set by the bursar for the term")
         made += 1
     return made
+
+
+STAFF_CHILD_PERCENT = "10"
+
+
+def seed_staff_child(*, admin, bursar, staff, starts_on: datetime.date, not_guardians=()) -> dict:
+    """The staff-child discount rule (10 % of tuition) unless there is one, and `staff` (the demo teacher)
+    linked to a guardian unless he already is one: the primary guardian, a mother where there is one, of the
+    lowest class's first active student by admission number, never one of the users in `not_guardians` (the
+    demo parent keeps her plain invoices). Returns the rule and the guardian."""
+    from apps.academics.models import Guardian, Student, StudentGuardian
+    from apps.academics.services import guardian_update
+    from apps.finance.models import DiscountRule, FeeCategory
+    from apps.finance.services_discounts import discount_rule_create
+
+    rule = DiscountRule.objects.filter(kind=DiscountRule.Kind.STAFF_CHILD).order_by("pk").first()
+    if rule is None:
+        rule = discount_rule_create(actor=bursar, name="Staff children", kind=DiscountRule.Kind.STAFF_CHILD,
+                                    value_type=DiscountRule.ValueType.PERCENT, value=Decimal(STAFF_CHILD_PERCENT),
+                                    starts_on=starts_on, categories=list(FeeCategory.objects.filter(code="tuition")))
+    guardian = Guardian.objects.filter(staff_member=staff).first() if staff is not None else None
+    if staff is not None and guardian is None:
+        links = (StudentGuardian.objects.filter(is_primary=True, student__status=Student.Status.ACTIVE,
+                                                student__stream__isnull=False, guardian__staff_member__isnull=True)
+                 .exclude(guardian__user__in=list(not_guardians)).select_related("guardian")
+                 .order_by("student__stream__school_class__level", "student__stream__name",
+                           "student__admission_number", "pk"))
+        link = links.filter(relationship=StudentGuardian.Relationship.MOTHER).first() or links.first()
+        if link is not None:
+            guardian = guardian_update(guardian=link.guardian, staff_member=staff, actor=admin)
+    return {"rule": rule, "guardian": guardian}
 
 
 def seed_invoices(*, term, actor, issued_on: datetime.date) -> list:
@@ -224,8 +257,9 @@ def seed_bank_statement(*, invoices, actor, today: datetime.date) -> dict:
                                               if isinstance(v, int)}}
 
 
-def seed_finance_demo(*, admin, accountant=None, today: datetime.date) -> dict:
-    """Write the demo fees for the current term unless its invoices are there; returns what was done."""
+def seed_finance_demo(*, admin, accountant=None, staff=None, not_guardians=(), today: datetime.date) -> dict:
+    """Write the demo fees for the current term unless its invoices are there; returns what was done.
+    `staff` (the demo teacher) becomes a guardian's staff user (see seed_staff_child)."""
     from apps.academics.models import Term
     from apps.finance.models import Invoice
 
@@ -239,6 +273,9 @@ def seed_finance_demo(*, admin, accountant=None, today: datetime.date) -> dict:
     with transaction.atomic():
         outcome["structures"] = seed_fee_structures(term=term, actor=bursar)
         issued_on = min(_first_open_day(term.starts_on), today)
+        staff_child = seed_staff_child(admin=admin, bursar=bursar, staff=staff, starts_on=term.starts_on,
+                                       not_guardians=not_guardians)
+        outcome["staff_guardians"] = int(staff_child["guardian"] is not None)
         invoices = seed_invoices(term=term, actor=bursar, issued_on=issued_on)
         outcome["invoices"] = len(invoices)
         outcome["counter_payments"] = seed_counter_payments(invoices=invoices, actor=bursar, today=today)
@@ -261,7 +298,10 @@ def seed_finance_demo_school(*, slug: str, write=print, today: datetime.date | N
         write(f"  {slug}: no school admin, so no demo fees")
         return {"skipped": True}
     try:
-        outcome = seed_finance_demo(admin=admin, accountant=accountant, today=today or timezone.localdate())
+        outcome = seed_finance_demo(admin=admin, accountant=accountant, today=today or timezone.localdate(),
+                                    staff=User.objects.filter(email__iexact=f"teacher@{slug}.school",
+                                                              is_active=True).first(),
+                                    not_guardians=User.objects.filter(email__iexact=f"parent@{slug}.school"))
     except Exception as error:  # noqa: BLE001  (the demo starts without its fees; say why)
         write(f"  {slug}: the demo fees could not be written: {error.__class__.__name__}: {error}")
         return {"failed": str(error)}
