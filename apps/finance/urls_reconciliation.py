@@ -6,6 +6,7 @@ from apps.finance import views_reconciliation as views
 
 urlpatterns = [
     path("reconciliation/", views.reconciliation, name="reconciliation"),
+    path("reconciliation/invoices/", views.reconciliation_invoices, name="reconciliation-invoices"),
     path("reconciliation/run/", views.reconciliation_run, name="reconciliation-run"),
     path("reconciliation/suggestions/<int:pk>/confirm/", views.reconciliation_confirm,
          name="reconciliation-confirm"),

@@ -1,7 +1,10 @@
 """The reconciliation console (/finance/reconciliation/): per account, the bank's balance against the
 books; statement lines and provider notifications waiting for a decision (suggested matches confirmed in
-one click, unmatched ones assigned by hand or split across siblings, lines set aside as not fees) and
-recent matches with an undo. School admins and accountants only."""
+one click, unmatched ones assigned by hand or split across siblings, the invoice found while typing, lines
+set aside as not fees) and recent matches with an undo, a tab's items page by page. School admins and
+accountants only."""
+
+import re
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -10,10 +13,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from apps.accounts.decorators import role_required
 from apps.finance import selectors_reconciliation as selectors
-from apps.finance.forms_reconciliation import AssignForm, ReasonForm, SplitForm
+from apps.finance.forms_reconciliation import SPLIT_ROWS, AssignForm, ReasonForm, SplitForm
 from apps.finance.jobs_reconciliation import statement_reconcile_start
 from apps.finance.models import MatchSuggestion, PaymentEvent, Statement, StatementLine
 from apps.finance.services_reconciliation import (
@@ -37,19 +41,50 @@ def _back(request, tab: str):
     return redirect(reverse("finance:reconciliation") + f"?tab={tab}")
 
 
+@vary_on_headers("HX-Request", "HX-Target")
 @role_required(*BOOKKEEPERS)
 def reconciliation(request):
     tab = request.GET.get("tab") if request.GET.get("tab") in selectors.TABS else "suggested"
     counts = selectors.reconciliation_counts(user=request.user)
     labels = {"suggested": _("Suggested"), "unmatched": _("Unmatched"), "matched": _("Matched"),
               "ignored": _("Not fees")}
-    return render(request, "finance/reconciliation/reconciliation.html", {
+    query = request.GET.copy()
+    query.pop("page", None)
+    query["tab"] = tab
+    context = {
         "tab": tab, "tabs": [(name, labels[name], counts[name]) for name in selectors.TABS],
-        "items": selectors.reconciliation_items(user=request.user, tab=tab),
-        "summaries": selectors.reconciliation_summaries(user=request.user),
-        "assign_form": AssignForm(), "split_form": SplitForm(), "reason_form": ReasonForm(),
+        "page": selectors.reconciliation_page(user=request.user, tab=tab, number=request.GET.get("page")),
+        "query": query.urlencode(), "assign_form": AssignForm(), "split_form": SplitForm(), "reason_form": ReasonForm(),
+    }
+    if request.headers.get("HX-Target") == "reconciliation-tab":  # a tab or page link: only the list changes
+        return render(request, "finance/reconciliation/reconciliation.html#tab-panel", context)
+    return render(request, "finance/reconciliation/reconciliation.html", {
+        **context, "summaries": selectors.reconciliation_summaries(user=request.user),
         "statements": Statement.objects.filter(status=Statement.Status.IMPORTED).order_by("-imported_at", "-pk")[:20],
     })
+
+
+PICK_FIELDS = {"invoice", *(f"invoice_{n}" for n in range(1, SPLIT_ROWS + 1))}
+PICK_ROW = re.compile(r"^(line|event)-\d+$")
+
+
+@vary_on_headers("HX-Request")
+@role_required(*BOOKKEEPERS)
+def reconciliation_invoices(request):
+    """The invoice field of an assign or split form while the accountant types in it: open invoices matching
+    a name, admission number or control number (`q`, or the field's own value); `pick` fills the field with
+    the chosen invoice's control number. The field works alone (typed and posted) when there is no script."""
+    field = request.GET.get("field") if request.GET.get("field") in PICK_FIELDS else "invoice"
+    row = request.GET.get("row") if PICK_ROW.match(request.GET.get("row") or "") else "new-0"
+    context = {"name": field, "row": row, "required": field in ("invoice", "invoice_1"),
+               "help_text": AssignForm.base_fields["invoice"].help_text}
+    if str(request.GET.get("pick", "")).isdigit():
+        invoice = selectors.assignable_invoice_get(user=request.user, pk=int(request.GET["pick"]))
+        return render(request, "finance/partials/_invoice_pick.html#box", {
+            **context, "value": invoice.control_number, "picked": invoice})
+    search = request.GET.get("q", request.GET.get(field, ""))
+    return render(request, "finance/partials/_invoice_pick.html#matches", {
+        **context, "search": search.strip(), "matches": selectors.assignable_invoices(user=request.user, search=search)})
 
 
 def _row_response(request, source, *, tab: str, error: str = ""):

@@ -1,5 +1,6 @@
 """Reconciliation in a real browser: a bursar confirms a suggested match in one click (a control number
-typed with a slip) and shares one bank line between two siblings' invoices; the payments are recorded."""
+typed with a slip) and shares one bank line between two siblings' invoices, one found by typing, the other
+typed; the payments are recorded. A long tab is paged without reloading the page."""
 
 import base64
 import datetime
@@ -96,7 +97,15 @@ def test_bursar_confirms_a_suggestion_and_splits_a_line_between_siblings(page, s
     card = page.locator(f"[data-item='line-{given['siblings']}']")
     expect(card).to_contain_text(f"FEES KWEKA CHILDREN {given['tag']}")
     card.get_by_text("Split across students").click()
-    card.locator("input[name='invoice_1']").fill(given["numbers"][0])
+    # the first invoice found while typing the family's admission numbers, the second typed in full
+    card.locator("input[name='invoice_1']").press_sequentially(f"REC/{given['tag']}", delay=20)
+    matches = card.locator("[data-invoice-pick='invoice_1'] [data-match]")
+    expect(matches).to_have_count(3)
+    expect(matches.first).to_contain_text("Amani Kweka")
+    screenshot(page, "finance-reconciliation-invoice-search")
+    matches.filter(has_text="Amani Kweka").click()
+    expect(card.locator("input[name='invoice_1']")).to_have_value(given["numbers"][0])
+    expect(card.locator("[data-invoice-pick='invoice_1'] [data-picked]")).to_contain_text("Amani Kweka")
     card.locator("input[name='amount_1']").fill("300000")
     card.locator("input[name='invoice_2']").fill(given["numbers"][1])
     card.locator("input[name='amount_2']").fill("100000")
@@ -119,3 +128,57 @@ def test_bursar_confirms_a_suggestion_and_splits_a_line_between_siblings(page, s
 
     assert in_database(payments) == [("Amani", Decimal("300000.00")), ("Juma", Decimal("150000.00")),
                                      ("Rehema", Decimal("100000.00"))]
+
+
+def test_bursar_pages_through_a_long_tab(page, site, in_database):
+    given = bursar_and_statement(in_database)
+
+    def add_lines():
+        from django.utils import timezone
+        from django_tenants.utils import schema_context
+
+        from apps.accounts.models import User
+        from apps.finance.models import Statement, StatementLine
+        from apps.finance.services_payments import account_for_channel
+
+        with schema_context("demo"):
+            later = timezone.localdate() + datetime.timedelta(days=1)  # after every other waiting line
+            statement = Statement.objects.create(
+                account=account_for_channel("crdb"), file="statements/e2e-long.csv", filename=f"long-{given['tag']}.csv",
+                format="csv", status=Statement.Status.IMPORTED, uploaded_by=User.objects.get(email=given["email"]),
+                period_start=later, period_end=later, closing_balance=Decimal("0"))
+            StatementLine.objects.bulk_create([StatementLine(
+                statement=statement, account=statement.account, line_number=n, date=later, amount=Decimal("1000"),
+                narrative=f"LONG {given['tag']} {n}", dedupe_key=f"hash:long:{given['tag']}:{n}") for n in range(60)])
+            return statement.pk
+
+    def remove_lines(pk):
+        from django_tenants.utils import schema_context
+
+        from apps.finance.models import Statement
+
+        with schema_context("demo"):
+            Statement.objects.filter(pk=pk).delete()
+
+    statement = in_database(add_lines)
+    try:
+        sign_in(page, site.school("demo", "/"), given["email"], PASSWORD, totp_secret=given["secret"])
+        page.goto(site.school("demo", "/finance/reconciliation/?tab=unmatched"))
+        pages = page.locator("[data-pages] .pagination")
+        expect(pages).to_contain_text(re.compile(r"1 / \d"))
+        expect(page.locator("#reconciliation-items [data-item]")).to_have_count(50)
+        page.evaluate("window.stillTheSamePage = true")
+        pages.get_by_role("link", name="Next").click()
+        expect(page).to_have_url(re.compile(r"tab=unmatched&page=2"))
+        expect(pages).to_contain_text(re.compile(r"2 / \d"))
+        assert page.evaluate("window.stillTheSamePage") is True  # only the list was swapped
+        expect(page.locator("[data-account-summary]").first).to_be_visible()
+        expect(page.locator("[data-tab='unmatched']")).to_have_attribute("aria-current", "page")
+        page.evaluate("window.scrollTo(0, 0)")  # a full-page picture with the header where it belongs
+        screenshot(page, "finance-reconciliation-page-2")
+        page.locator("[data-tab='matched']").click()
+        expect(page).to_have_url(re.compile(r"tab=matched$"))
+        expect(page.locator("[data-tab='matched']")).to_have_attribute("aria-current", "page")
+        assert page.evaluate("window.stillTheSamePage") is True
+    finally:
+        in_database(lambda: remove_lines(statement))

@@ -8,6 +8,7 @@ POSTS = "POST on a statement line, event or suggestion of this school (403 for o
 
 ROWS = {
     ("school", "finance:reconciliation"): school_page(*BOOKKEEPERS),
+    ("school", "finance:reconciliation-invoices"): school_page(*BOOKKEEPERS),
     ("school", "finance:reconciliation-run"): not_checked("POST starting the matching job: " + POSTS),
     ("school", "finance:reconciliation-confirm"): not_checked(POSTS),
     ("school", "finance:reconciliation-assign"): not_checked(POSTS),
