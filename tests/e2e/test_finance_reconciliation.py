@@ -116,6 +116,7 @@ def test_bursar_confirms_a_suggestion_and_splits_a_line_between_siblings(page, s
     expect(card).to_contain_text("Amani Kweka")
     expect(card).to_contain_text("Rehema Kweka")
     screenshot(page, "finance-reconciliation-split-done")
+    assert page.js_errors == []
 
     def payments():
         from django_tenants.utils import schema_context
@@ -180,5 +181,6 @@ def test_bursar_pages_through_a_long_tab(page, site, in_database):
         expect(page).to_have_url(re.compile(r"tab=matched$"))
         expect(page.locator("[data-tab='matched']")).to_have_attribute("aria-current", "page")
         assert page.evaluate("window.stillTheSamePage") is True
+        assert page.js_errors == []
     finally:
         in_database(lambda: remove_lines(statement))
