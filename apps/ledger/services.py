@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.audit.services import audit_record
+from apps.core.bulk import ids_next, rows_copy
 from apps.ledger.models import ZERO, Account, BudgetLine, JournalEntry, JournalLine, Period, PeriodBalance
 
 CENT = Decimal("0.01")
@@ -153,14 +154,8 @@ def _clean_lines(lines) -> list[Line]:
     return cleaned
 
 
-@transaction.atomic
-def entry_post(*, date: datetime.date, memo: str, lines, actor, source: str = JournalEntry.Source.MANUAL,
-               source_object=None, reverses: JournalEntry | None = None, request=None) -> JournalEntry:
-    """Post one balanced entry: the only way anything is written to the journal. `lines` are `Line`s
-    (or dicts of their fields). `source_object` (an invoice, a payment, an expense...) is linked as the
-    entry's source document. Refused, with nothing written, when the entry does not balance, names a
-    group or inactive account, or falls in a closed month. The database checks the balance again at
-    commit."""
+def _check_entry(*, date, memo: str, source: str, lines) -> tuple[str, list[Line]]:
+    """An entry's memo and cleaned lines, or a ValidationError saying what is wrong with it."""
     if not isinstance(date, datetime.date):
         raise ValidationError({"date": _("Give the entry's date.")}, code="no_date")
     memo = (memo or "").strip()
@@ -168,21 +163,74 @@ def entry_post(*, date: datetime.date, memo: str, lines, actor, source: str = Jo
         raise ValidationError({"memo": _("Say what the entry is for.")}, code="no_memo")
     if source not in JournalEntry.Source.values:
         raise ValidationError({"source": _("Unknown source.")}, code="bad_source")
-    cleaned = _clean_lines(lines)
+    return memo[:300], _clean_lines(lines)
+
+
+def _source_of(source_object) -> dict:
+    if source_object is None:
+        return {"source_type": "", "source_id": None}
+    return {"source_type": f"{source_object._meta.app_label}.{source_object._meta.model_name}",
+            "source_id": source_object.pk}
+
+
+def _journal_lines(entry: JournalEntry, lines: list[Line]) -> list[JournalLine]:
+    return [JournalLine(entry=entry, account=line.account, date=entry.date, debit=line.debit, credit=line.credit,
+                        description=line.description, student=line.student, staff=line.staff,
+                        supplier=line.supplier) for line in lines]
+
+
+@transaction.atomic
+def entry_post(*, date: datetime.date, memo: str, lines, actor, source: str = JournalEntry.Source.MANUAL,
+               source_object=None, reverses: JournalEntry | None = None, request=None) -> JournalEntry:
+    """Post one balanced entry: the only way anything is written to the journal (entries_post_many
+    posts many the same way). `lines` are `Line`s (or dicts of their fields). `source_object` (an
+    invoice, a payment, an expense...) is linked as the entry's source document. Refused, with nothing
+    written, when the entry does not balance, names a group or inactive account, or falls in a closed
+    month. The database checks the balance again at commit."""
+    memo, cleaned = _check_entry(date=date, memo=memo, source=source, lines=lines)
     period = _period_open_for_posting(date)
-    entry = JournalEntry.objects.create(
-        date=date, memo=memo[:300], source=source, period=period, posted_by=actor, reverses=reverses,
-        source_type=(f"{source_object._meta.app_label}.{source_object._meta.model_name}" if source_object else ""),
-        source_id=getattr(source_object, "pk", None))
-    JournalLine.objects.bulk_create([
-        JournalLine(entry=entry, account=line.account, date=date, debit=line.debit, credit=line.credit,
-                    description=line.description, student=line.student, staff=line.staff, supplier=line.supplier)
-        for line in cleaned])
+    entry = JournalEntry.objects.create(date=date, memo=memo, source=source, period=period, posted_by=actor,
+                                        reverses=reverses, **_source_of(source_object))
+    JournalLine.objects.bulk_create(_journal_lines(entry, cleaned))
     if source in (JournalEntry.Source.MANUAL, JournalEntry.Source.REVERSAL):
         audit_record(action=f"ledger.entry_{'reverse' if reverses else 'post'}", actor=actor, target=entry,
                      detail={"memo": entry.memo, "total": str(sum(line.debit for line in cleaned)),
                              "reverses": reverses.pk if reverses else None}, request=request)
     return entry
+
+
+@dataclass
+class Entry:
+    """One entry of a batch for entries_post_many: what entry_post takes for one."""
+
+    date: datetime.date
+    memo: str
+    lines: list
+    source: str
+    source_object: object = None
+
+
+@transaction.atomic
+def entries_post_many(entries: list[Entry], *, actor) -> list[JournalEntry]:
+    """Post many source documents' entries at once (a bank statement's payments): each is checked as
+    entry_post checks one, and all are written with one COPY of entries and one of lines. Refused as
+    a whole, with nothing written, when any one is refused. Hand-made entries and reversals go through
+    entry_post one by one (each is audited)."""
+    checked, periods = [], {}
+    for entry in entries:
+        if entry.source in (JournalEntry.Source.MANUAL, JournalEntry.Source.REVERSAL):
+            raise ValidationError(_("Hand-made entries and reversals are posted one at a time."), code="bad_source")
+        memo, lines = _check_entry(date=entry.date, memo=entry.memo, source=entry.source, lines=entry.lines)
+        month = (entry.date.year, entry.date.month)
+        if month not in periods:
+            periods[month] = _period_open_for_posting(entry.date)
+        checked.append((JournalEntry(date=entry.date, memo=memo, source=entry.source, period=periods[month],
+                                     posted_by=actor, **_source_of(entry.source_object)), lines))
+    for (row, _lines), pk in zip(checked, ids_next(JournalEntry, len(checked))):
+        row.pk = pk
+    rows_copy(JournalEntry, [row for row, _lines in checked])
+    rows_copy(JournalLine, [line for row, lines in checked for line in _journal_lines(row, lines)])
+    return [row for row, _lines in checked]
 
 
 @transaction.atomic

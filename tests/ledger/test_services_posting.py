@@ -1,5 +1,6 @@
 """The posting service and the database behind it: balanced entries only (Python and a deferred
-PostgreSQL trigger), posted entries immutable, reversals once, periods closed and reopened (audited)."""
+PostgreSQL trigger), posted one by one or many at once, posted entries immutable, reversals once, periods
+closed and reopened (audited); another school sees none of it."""
 
 import datetime
 from decimal import Decimal
@@ -10,7 +11,9 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from apps.audit.models import AuditEvent
 from apps.ledger.models import JournalEntry, JournalLine, Period
-from apps.ledger.services import Line, entry_post, entry_reverse, period_close, period_for, period_reopen
+from apps.ledger.services import (
+    Entry, Line, entries_post_many, entry_post, entry_reverse, period_close, period_for, period_reopen,
+)
 from tests.factories import UserFactory
 from tests.ledger.factories import account, post
 
@@ -133,3 +136,55 @@ def test_reopening_needs_a_school_admin_and_a_reason_and_is_audited(in_school_a,
     event = AuditEvent.objects.get(action="ledger.period_reopen", object_id=str(period.pk))
     assert "Missed a charge" in str(event.detail)
     post("5210", "1110", "1.00", actor=accountant)
+
+
+def _document_entries(count: int, *, day=TODAY, source=JournalEntry.Source.PAYMENT):
+    # any saved row will do as a source document: the entries name it by type and id
+    return [Entry(date=day, memo=f"Receipt {n}", source=source, source_object=account("1110"),
+                  lines=_lines(debit_code="1110", credit_code="1200", debit=f"{n}.00", credit=f"{n}.00"))
+            for n in range(1, count + 1)]
+
+
+def test_many_entries_are_posted_at_once_each_balanced_and_dated(in_school_a, accountant):
+    posted = entries_post_many(_document_entries(3), actor=accountant)
+
+    assert [entry.memo for entry in posted] == ["Receipt 1", "Receipt 2", "Receipt 3"]
+    assert all(entry.pk and entry.period == period_for(TODAY) for entry in posted)
+    assert [sorted((line.debit, line.credit) for line in entry.lines.all()) for entry in posted] == [
+        [(Decimal("0.00"), Decimal(f"{n}.00")), (Decimal(f"{n}.00"), Decimal("0.00"))] for n in (1, 2, 3)]
+    assert {(e.source_type, e.source_id) for e in posted} == {("ledger.account", account("1110").pk)}
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the database's own check agrees
+
+
+def test_one_bad_entry_refuses_the_whole_batch(in_school_a, accountant):
+    entries = _document_entries(3)
+    entries[1].lines = _lines(credit="99.99")
+
+    with pytest.raises(ValidationError, match="must be equal"):
+        entries_post_many(entries, actor=accountant)
+    assert JournalEntry.objects.count() == 0 and JournalLine.objects.count() == 0
+
+
+def test_a_batch_reaching_into_a_closed_month_is_refused(in_school_a, accountant):
+    last_month = TODAY.replace(day=1) - datetime.timedelta(days=1)
+    period_close(period=period_for(last_month), actor=accountant)
+
+    with pytest.raises(ValidationError) as raised:
+        entries_post_many(_document_entries(1) + _document_entries(1, day=last_month), actor=accountant)
+    assert raised.value.code == "period_closed" and JournalEntry.objects.count() == 0
+
+
+def test_hand_made_entries_are_not_posted_in_batches(in_school_a, accountant):
+    with pytest.raises(ValidationError) as raised:
+        entries_post_many(_document_entries(1, source=JournalEntry.Source.MANUAL), actor=accountant)
+    assert raised.value.code == "bad_source" and JournalEntry.objects.count() == 0
+
+
+def test_another_school_sees_no_entries(in_school_a, accountant, school_b):
+    from django_tenants.utils import schema_context
+
+    entries_post_many(_document_entries(2), actor=accountant)
+    post("5210", "1110", "10.00", actor=accountant)
+    with schema_context(school_b.schema_name):
+        assert not JournalEntry.objects.exists() and not JournalLine.objects.exists()
