@@ -144,11 +144,17 @@ def receipt_pdf_bytes(payment: Payment) -> bytes:
     return receipt_render(payment=payment)
 
 
-def receipt_render_enqueue(payment_id: int) -> None:
-    """Queue the rendering of a payment's receipt (called once the payment, or its reversal, is committed)."""
-    from apps.finance.tasks_receipts import render_receipt_task
+def receipt_render_enqueue(payment_id: int | list[int]) -> None:
+    """Queue the rendering of a payment's receipt, or of many payments' receipts as one task (called once
+    the payments, or a reversal, are committed)."""
+    from apps.finance.tasks_receipts import render_receipt_task, render_receipts_task
 
-    render_receipt_task.delay(payment_id)
+    if isinstance(payment_id, int):
+        render_receipt_task.delay(payment_id)
+    elif len(payment_id) == 1:
+        render_receipt_task.delay(payment_id[0])
+    elif payment_id:
+        render_receipts_task.delay(list(payment_id))
 
 
 def receipt_render_if_needed(*, payment_id: int) -> bool:

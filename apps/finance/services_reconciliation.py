@@ -14,18 +14,19 @@ import time
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.academics.models import Student
 from apps.audit.services import audit_record
+from apps.core.bulk import rows_update
 from apps.finance import matching
 from apps.finance.models import (
     ZERO, Channel, Invoice, MatchSuggestion, Payment, PaymentEvent, Statement, StatementLine,
 )
-from apps.finance.services_payments import payment_record, payment_reverse
+from apps.finance.services_payments import Received, payment_record, payment_reverse, payments_record_many
 from apps.ledger.models import Account
 from apps.ledger.services import amount as money_amount
 
@@ -35,6 +36,7 @@ Rule = MatchSuggestion.Rule
 EventStatus = PaymentEvent.Status
 LineStatus = StatementLine.Status
 BATCH = 2000  # lines read and resolved together
+RECORD_BATCH = 1000  # sure matches recorded in one transaction
 
 
 # --- helpers ---------------------------------------------------------------------------------------------
@@ -182,8 +184,14 @@ def statement_reconcile(*, statement: Statement | None = None, actor=None, progr
     lines_qs = StatementLine.objects.filter(status=LineStatus.UNMATCHED, amount__gt=0)
     if statement is not None:
         lines_qs = lines_qs.filter(statement=statement)
+    # only what matching reads, and the few accounts once rather than joined to every line
     lines = list(lines_qs.annotate(undone=Exists(Payment.objects.filter(statement_line=OuterRef("pk"))))
-                 .select_related("account").order_by("date", "line_number", "pk"))
+                 .only("statement_id", "account_id", "line_number", "date", "amount", "narrative", "bank_reference",
+                       "payer_name", "payer_phone", "dedupe_key", "status", "payment_event_id")
+                 .order_by("date", "line_number", "pk"))
+    accounts = Account.objects.in_bulk({line.account_id for line in lines})
+    for line in lines:
+        line.account = accounts[line.account_id]
     summary = {"lines": len(lines), "recorded": 0, "matched": 0, "suggested": 0, "unmatched": 0, "failed": 0,
                "payments": 0, "amount_matched": ZERO}
     if progress is not None:
@@ -207,43 +215,41 @@ def statement_reconcile(*, statement: Statement | None = None, actor=None, progr
             line.match_rule, line.confidence = "event", 100
             repeated.append(line)
     with transaction.atomic():
-        StatementLine.objects.bulk_update(repeated, ["status", "payment_event", "matched_at", "matched_by",
-                                                     "match_rule", "confidence"], batch_size=2000)
+        rows_update(StatementLine, repeated, ["status", "payment_event", "matched_at", "matched_by", "match_rule",
+                                              "confidence"])
     summary["recorded"] = len(repeated)
 
-    # 2. sure matches: one payment each; 3. the rest: suggestions, written together
+    # 2. sure matches: recorded in batches; 3. the rest: suggestions, written together
     to_suggest: list[tuple[StatementLine, list]] = []
-    done = 0
+    sure: list[tuple[StatementLine, matching.Candidate]] = []
     for line in lines:
-        done += 1
-        if progress is not None and done % 1000 == 0:
-            progress.step(_("%(done)s of %(total)s lines") % {"done": done, "total": len(lines)}, amount=1000)
         if line.pk in repeats:
             continue
         candidates = found[line.pk]
         best = None if line.undone else matching.sure(candidates)
-        if best is None:
-            if candidates:
-                to_suggest.append((line, candidates))
-            else:
-                summary["unmatched"] += 1
-            continue
-        try:
-            with transaction.atomic():
-                if not StatementLine.objects.select_for_update().filter(pk=line.pk, status=LineStatus.UNMATCHED)\
-                        .exists():
-                    continue
-                _record(source=line, student_id=best.student_id, invoice=_invoice(best.invoice_id),
-                        amount=line.amount, rule=best.rule, confidence=best.confidence, actor=actor)
-                _mark(line, status=LineStatus.MATCHED, rule=best.rule, confidence=best.confidence, actor=actor)
-        except ValidationError as error:
-            logger.warning("statement line not recorded", extra={"line": line.pk, "error": str(error)})
-            summary["failed"] += 1
+        if best is not None:
+            sure.append((line, best))
+        elif candidates:
             to_suggest.append((line, candidates))
-            continue
-        summary["matched"] += 1
-        summary["payments"] += 1
-        summary["amount_matched"] += line.amount
+        else:
+            summary["unmatched"] += 1
+    done = len(lines) - len(sure)
+    if progress is not None:
+        progress.step(_("%(done)s of %(total)s lines") % {"done": done, "total": len(lines)}, amount=done)
+    for start in range(0, len(sure), RECORD_BATCH):
+        batch = sure[start:start + RECORD_BATCH]
+        recorded, failed = _lines_record(batch, statement=statement, actor=actor, now=now, matcher=matcher)
+        for line, _best in batch:
+            if line.pk in recorded:
+                summary["matched"] += 1
+                summary["payments"] += 1
+                summary["amount_matched"] += line.amount
+            elif line.pk in failed:
+                summary["failed"] += 1
+                to_suggest.append((line, found[line.pk]))
+        if progress is not None:
+            progress.step(_("%(done)s of %(total)s lines") % {"done": done + start + len(batch), "total": len(lines)},
+                          amount=len(batch))
     with transaction.atomic():
         rows = [MatchSuggestion(line=line, invoice_id=c.invoice_id, amount=line.amount, rule=c.rule,
                                 confidence=c.confidence)
@@ -257,9 +263,58 @@ def statement_reconcile(*, statement: Statement | None = None, actor=None, progr
                 status=LineStatus.SUGGESTED, match_rule=rule, confidence=confidence)
     summary["suggested"] = len(to_suggest)
     summary["seconds_writing"] = round(time.perf_counter() - started, 3)
-    if progress is not None and done % 1000:
-        progress.step(_("%(done)s of %(total)s lines") % {"done": done, "total": len(lines)}, amount=done % 1000)
     return _summary_done(summary, statement, actor)
+
+
+def _received_for_line(line: StatementLine, best: matching.Candidate, sponsors: dict) -> Received:
+    return Received(
+        student_id=best.student_id, amount=line.amount, channel=_line_channel(line), account=line.account,
+        received_on=min(line.date, timezone.localdate()), invoice_id=best.invoice_id,
+        sponsor_id=sponsors.get(best.invoice_id), reference=(line.bank_reference or line.dedupe_key)[:80],
+        payer_name=line.payer_name, payer_phone=matching.phone_e164(line.payer_phone) if line.payer_phone else "",
+        statement_line_id=line.pk, match_rule=best.rule, confidence=best.confidence)
+
+
+def _lines_record(batch: list[tuple[StatementLine, matching.Candidate]], *, statement, actor, now,
+                  matcher) -> tuple[set[int], set[int]]:
+    """Record a batch of sure matches in one transaction (payments_record_many). When the batch is
+    refused (a closed month, an invoice changed meanwhile...), each line is tried alone so that one bad
+    line does not hold back the others; a refused line is kept for a person. Returns the ids of the
+    lines recorded and of those refused (a line matched meanwhile by someone else is in neither)."""
+    recorded, failed = set(), set()
+    sponsors = dict(Invoice.objects.filter(pk__in={best.invoice_id for _line, best in batch}, sponsor__isnull=False)
+                    .values_list("pk", "sponsor_id"))
+    try:
+        with transaction.atomic():
+            still_open = set(StatementLine.objects.select_for_update().filter(
+                pk__in=[line.pk for line, _best in batch], status=LineStatus.UNMATCHED).values_list("pk", flat=True))
+            todo = [(line, best) for line, best in batch if line.pk in still_open]
+            payments_record_many([_received_for_line(line, best, sponsors) for line, best in todo], actor=actor,
+                                 target=statement)
+            by_rule: dict[tuple, list[int]] = {}
+            for line, best in todo:
+                by_rule.setdefault((best.rule, best.confidence), []).append(line.pk)
+            for (rule, confidence), pks in by_rule.items():
+                StatementLine.objects.filter(pk__in=pks).update(
+                    status=LineStatus.MATCHED, match_rule=rule, confidence=confidence, matched_by=matcher,
+                    matched_at=now)
+            return still_open, failed
+    except (ValidationError, IntegrityError) as error:
+        logger.info("statement batch recorded line by line", extra={"lines": len(batch), "error": str(error)})
+    for line, best in batch:
+        try:
+            with transaction.atomic():
+                if not StatementLine.objects.select_for_update().filter(pk=line.pk, status=LineStatus.UNMATCHED)\
+                        .exists():
+                    continue
+                _record(source=line, student_id=best.student_id, invoice=_invoice(best.invoice_id),
+                        amount=line.amount, rule=best.rule, confidence=best.confidence, actor=actor)
+                _mark(line, status=LineStatus.MATCHED, rule=best.rule, confidence=best.confidence, actor=actor)
+            recorded.add(line.pk)
+        except (ValidationError, IntegrityError) as error:
+            logger.warning("statement line not recorded", extra={"line": line.pk, "error": str(error)})
+            failed.add(line.pk)
+    return recorded, failed
 
 
 def _summary_done(summary: dict, statement, actor) -> dict:
@@ -417,6 +472,8 @@ def line_ignore(*, reason: str, actor, line: StatementLine | None = None, event:
     _close_suggestions(source, status=MatchSuggestion.Status.REJECTED, actor=actor)
     ignored = EventStatus.IGNORED if isinstance(source, PaymentEvent) else LineStatus.IGNORED
     _mark(source, status=ignored, actor=actor)
+    source.ignore_reason = reason[:300]
+    source.save(update_fields=["ignore_reason"])
     audit_record(action="finance.line_ignore", actor=actor, target=source, request=request,
                  detail={"reason": reason[:300], "amount": str(source.amount)})
     return source
@@ -445,6 +502,8 @@ def match_undo(*, reason: str, actor, line: StatementLine | None = None, event: 
     else:
         source.payment_event = None
         _mark(source, status=LineStatus.UNMATCHED, actor=actor)
+    source.ignore_reason = ""
+    source.save(update_fields=["ignore_reason"])
     audit_record(action="finance.match_undo", actor=actor, target=source, request=request, detail={
         "reason": reason[:300], "receipts": [p.receipt_number for p in payments]})
     return source

@@ -13,8 +13,10 @@ from django_tenants.utils import schema_context
 from apps.finance import receipts
 from apps.finance.models import Payment
 from apps.finance.services import invoice_issue
-from apps.finance.services_payments import payment_record, payment_reverse
-from apps.finance.tasks_receipts import render_receipt_task
+from apps.finance.services_payments import (
+    Received, account_for_channel, payment_record, payment_reverse, payments_record_many,
+)
+from apps.finance.tasks_receipts import render_receipt_task, render_receipts_task
 from tests.finance.factories_invoices import fee_setup
 
 DAY = datetime.date(2026, 1, 15)
@@ -108,6 +110,24 @@ def test_the_receipt_is_queued_when_the_payment_commits(in_school_a, admin_a, mo
         payment = payment_record(student=setup["students"][0], amount="5000", channel="cash", actor=admin_a,
                                  received_on=DAY)
     assert queued == [payment.pk]
+
+
+def test_a_batch_of_payments_queues_one_task_that_renders_each_receipt(in_school_a, admin_a, monkeypatch,
+                                                                       django_capture_on_commit_callbacks):
+    queued = []
+    monkeypatch.setattr(render_receipts_task, "delay", lambda pks: queued.append(pks))
+    setup = fee_setup(actor=admin_a, students=2)
+    with django_capture_on_commit_callbacks(execute=True):
+        payments = payments_record_many([
+            Received(student_id=student.pk, amount=Decimal("5000"), channel="crdb",
+                     account=account_for_channel("crdb"), received_on=DAY) for student in setup["students"]],
+            actor=admin_a)
+    assert queued == [[p.pk for p in payments]]
+
+    assert render_receipts_task.run(queued[0]) == 2
+    assert all(Payment.objects.get(pk=p.pk).receipt_pdf for p in payments)
+    assert render_receipts_task.run(queued[0]) == 0  # stored already
+    assert render_receipts_task.name.split(".")[-1].startswith("render_")  # routed to the pdf queue
 
 
 def test_overpayment_receipt_shows_the_credit_carried(in_school_a, admin_a):

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
+from apps.audit.models import AuditEvent
 from apps.finance import control_numbers
 from apps.finance.models import Invoice, MatchSuggestion, Payment, PaymentEvent, Statement, StatementLine
 from apps.finance.services import invoice_issue
@@ -18,6 +19,7 @@ from apps.finance.services_reconciliation import (
     account_reconciliation_summary, event_reconcile, line_assign, line_ignore, line_split, match_undo,
     statement_reconcile, suggestion_confirm, suggestion_reject,
 )
+from apps.ledger.services import period_close, period_for
 from tests.finance.factories_invoices import fee_setup
 
 pytestmark = pytest.mark.usefixtures("in_school_a")
@@ -152,6 +154,38 @@ def test_statement_run_reads_many_lines_in_a_bounded_number_of_queries(admin_a, 
         summary = statement_reconcile(statement=statement, actor=admin_a)
 
     assert summary["suggested"] == 60 and MatchSuggestion.objects.count() == 60
+
+
+def test_sure_matches_are_recorded_together_in_a_bounded_number_of_queries(admin_a, invoices,
+                                                                         django_assert_max_num_queries):
+    statement = _statement(admin_a)
+    _lines(statement, [("1000", f"FEES {invoices[n % 3].control_number}", f"FT{n}", "") for n in range(60)])
+
+    with django_assert_max_num_queries(100):  # the same for 6 lines: it does not grow with them
+        summary = statement_reconcile(statement=statement, actor=admin_a)
+
+    assert summary["matched"] == summary["payments"] == 60 and summary["failed"] == 0
+    payments = Payment.objects.order_by("receipt_number")
+    assert payments.count() == 60 and payments.last().receipt_number == "RCT-2026-000060"
+    assert {p.match_rule for p in payments} == {"narrative"} and all(p.entry_id for p in payments)
+    assert sum(invoice.paid for invoice in Invoice.objects.all()) == Decimal("60000.00")
+    assert AuditEvent.objects.filter(action="finance.payments_record_many").count() == 1
+
+
+def test_a_refused_line_does_not_hold_back_the_rest_of_its_batch(admin_a, invoices):
+    december = datetime.date(2025, 12, 30)
+    period_close(period=period_for(december), actor=admin_a)
+    statement = _statement(admin_a)
+    good, closed, other = _lines(statement, [(amount, invoices[n].control_number, f"FT{n}", "")
+                                             for n, amount in enumerate(["1000", "2000", "3000"])])
+    StatementLine.objects.filter(pk=closed.pk).update(date=december)
+
+    summary = statement_reconcile(statement=statement, actor=admin_a)
+
+    assert summary["matched"] == 2 and summary["failed"] == 1 and summary["suggested"] == 1
+    closed.refresh_from_db()
+    assert closed.status == "suggested" and closed.suggestions.get().invoice == invoices[1]
+    assert set(Payment.objects.values_list("statement_line", flat=True)) == {good.pk, other.pk}
 
 
 def test_confirming_a_suggestion_records_the_payment_and_closes_the_others(admin_a, invoices):
