@@ -85,8 +85,8 @@ def _event_insert(*, inbound: InboundEvent, payment: NormalisedPayment, account_
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} (provider, transaction_id, raw_id, amount, currency, payer_phone, payer_name, "
-            "reference, paid_at, account_id, status, match_rule, created_at) "
-            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, '', %s) "
+            "reference, paid_at, account_id, status, match_rule, ignore_reason, created_at) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, '', '', %s) "
             "ON CONFLICT (provider, transaction_id) DO NOTHING RETURNING id",
             [inbound.provider, payment.transaction_id, inbound.pk, payment.amount, payment.currency,
              payment.payer_phone, payment.payer_name, payment.reference, payment.paid_at, account_id,

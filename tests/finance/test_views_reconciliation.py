@@ -15,7 +15,7 @@ from django_tenants.utils import schema_context
 from apps.finance.models import Invoice, MatchSuggestion, Payment, PaymentEvent, Statement, StatementLine
 from apps.finance.services import invoice_issue
 from apps.finance.services_payments import account_for_channel
-from apps.finance.services_reconciliation import statement_reconcile
+from apps.finance.services_reconciliation import line_ignore, match_undo, statement_reconcile
 from apps.jobs.models import Job
 from tests.conftest import console_login
 from tests.factories import UserFactory
@@ -295,3 +295,27 @@ def test_school_b_finds_none_of_school_a_invoices(client, school_b, cast):
     body = client.get(url, {"q": invoice.control_number}).content.decode()
     assert invoice.control_number not in body and "No open invoice matches." in body
     assert client.get(url, {"pick": invoice.pk}).status_code == 404
+
+
+def test_ignore_keeps_its_reason_and_undo_clears_it(client, school_a, cast):
+    console_login(client, school_a, cast["accountant"])
+    unknown = cast["lines"][3]
+    row = client.post(reverse("finance:reconciliation-ignore", args=["line", unknown.pk]),
+                      {"reason": "  Bank interest for January  "}, HTTP_HX_REQUEST="true").content.decode()
+    assert "data-ignore-reason" in row and "Bank interest for January" in row
+    with schema_context(school_a.schema_name):
+        assert StatementLine.objects.get(pk=unknown.pk).ignore_reason == "Bank interest for January"
+    ignored = client.get(reverse("finance:reconciliation") + "?tab=ignored").content.decode()
+    assert "Bank interest for January" in ignored
+    client.post(reverse("finance:reconciliation-undo", args=["line", unknown.pk]), {"reason": "fees after all"})
+    with schema_context(school_a.schema_name):
+        line = StatementLine.objects.get(pk=unknown.pk)
+        assert line.status == "unmatched" and line.ignore_reason == ""
+        event = PaymentEvent.objects.create(
+            provider="mpesa", transaction_id="IGN2", amount=Decimal("900"), reference="canteen",
+            paid_at=timezone.make_aware(datetime.datetime(2026, 1, 15, 9)), account=account_for_channel("mpesa"),
+            status=PaymentEvent.Status.UNMATCHED)
+        line_ignore(event=event, reason="Canteen money", actor=cast["admin"])
+        assert PaymentEvent.objects.get(pk=event.pk).ignore_reason == "Canteen money"
+        match_undo(event=event, reason="fees after all", actor=cast["admin"])
+        assert PaymentEvent.objects.get(pk=event.pk).ignore_reason == ""
