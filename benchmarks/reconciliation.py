@@ -18,7 +18,8 @@ lines as provider events already recorded, and one statement of `--lines` lines:
 
 Measured in the same process:
 - statement_reconcile over all lines (one worker): the matching (read every line, one query per rule,
-  repeats of events) and the writing (one payment_record per sure match, suggestions in bulk) separately;
+  repeats of events) and the writing (sure matches recorded a thousand at a time by payments_record_many,
+  suggestions in bulk) separately;
 - NAIVE: the same decisions made per line with ORM queries (a query per number found, per near miss, per
   phone, per bank reference), on the first `--naive` lines of a copy of the statement, EXTRAPOLATED to all
   lines. It only matches (writes nothing): it is compared with the set-based matching phase.
@@ -247,7 +248,7 @@ def run(*, invoices: int, lines: int, naive: int) -> int:
         total_s = time.perf_counter() - started
         print(f"statement_reconcile over {summary['lines']:,} lines: {total_s:.1f} s "
               f"(matching {summary['seconds_matching']:.1f} s, writing {summary['seconds_writing']:.1f} s: "
-              f"{summary['payments']:,} payments through payment_record, "
+              f"{summary['payments']:,} payments recorded in batches, "
               f"{summary['seconds_writing'] / max(summary['payments'], 1) * 1000:.1f} ms each, "
               f"{summary['suggested']:,} suggested in bulk, {summary['recorded']:,} already recorded, "
               f"{summary['unmatched']:,} unmatched, {summary['failed']:,} failed)")
