@@ -3,6 +3,7 @@ with their reasons, lines already imported) without writing a statement line; co
 lines once per account (dedupe by the bank's reference, else a hash of the line) and starts the
 reconciliation; a preview can be discarded. Column mappings of CSV/XLSX exports are saved by name."""
 
+import datetime
 import hashlib
 import importlib
 import importlib.util
@@ -21,6 +22,7 @@ from apps.finance.models import Statement, StatementLine, StatementMapping
 from apps.ledger.models import Account
 
 MAX_BYTES = 25 * 1024 * 1024
+STALE_PREVIEW_DAYS = 7  # a preview nobody confirmed is discarded (and its file deleted) after this
 STATEMENT_PURPOSES = (Account.Purpose.BANK, Account.Purpose.WALLET)
 MAPPING_FIELDS = statement_formats.csv_xlsx.FIELDS
 BATCH = 2000
@@ -184,12 +186,33 @@ def statement_confirm(*, statement: Statement, actor, accept_rejected: bool = Fa
 
 
 def statement_discard(*, statement: Statement, actor, request=None) -> Statement:
+    """Drop a preview: nothing is imported, and the file (payers' names and amounts) is deleted once the
+    discard commits; the row stays, so the list still says who uploaded what and that it was dropped."""
     with transaction.atomic():
         statement = _lock_preview(statement)
-        statement.status = Statement.Status.DISCARDED
-        statement.save(update_fields=["status"])
-        audit_record(action="finance.statement_discard", actor=actor, target=statement, request=request)
+        name = statement.file.name
+        statement.status, statement.file = Statement.Status.DISCARDED, ""
+        statement.save(update_fields=["status", "file"])
+        audit_record(action="finance.statement_discard", actor=actor, target=statement, request=request,
+                     detail={"file": statement.filename})
+        if name:
+            storage = statement.file.storage
+            transaction.on_commit(lambda: storage.delete(name), robust=True)
     return statement
+
+
+def statements_discard_stale(*, days: int = STALE_PREVIEW_DAYS) -> int:
+    """Discard the previews nobody confirmed or dropped within `days` (their files are deleted); returns
+    how many. Run nightly by beat."""
+    cutoff = timezone.now() - datetime.timedelta(days=days)
+    stale = list(Statement.objects.filter(status=Statement.Status.PREVIEW, uploaded_at__lt=cutoff)
+                 .order_by("pk").values_list("pk", flat=True))
+    for pk in stale:
+        try:
+            statement_discard(statement=Statement(pk=pk), actor=None)
+        except ValidationError:  # confirmed or dropped meanwhile
+            continue
+    return len(stale)
 
 
 def mapping_save(*, name: str, columns: dict, actor, date_format: str = "%d/%m/%Y", skip_rows: int = 0,

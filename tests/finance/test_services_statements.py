@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from apps.audit.models import AuditEvent
@@ -125,12 +126,32 @@ def test_mapping_needed_then_saved_and_used(admin_a, crdb):
     assert AuditEvent.objects.filter(action="finance.mapping_save").count() == 2
 
 
-def test_discard_and_no_confirm_after(admin_a, crdb):
+def test_discard_deletes_the_file_and_no_confirm_after(admin_a, crdb, django_capture_on_commit_callbacks):
     statement = services.statement_upload(account=crdb, file=upload("crdb_statement.csv"), actor=admin_a)
-    services.statement_discard(statement=statement, actor=admin_a)
+    storage, name = statement.file.storage, statement.file.name
+    assert storage.exists(name)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.statement_discard(statement=statement, actor=admin_a)
     with pytest.raises(ValidationError):
         services.statement_confirm(statement=statement, actor=admin_a)
     assert StatementLine.objects.count() == 0
+    assert not storage.exists(name) and Statement.objects.get(pk=statement.pk).file.name == ""
+
+
+def test_previews_left_for_a_week_are_discarded_with_their_files(admin_a, crdb, django_capture_on_commit_callbacks):
+    old = services.statement_upload(account=crdb, file=upload("crdb_statement.csv"), actor=admin_a)
+    recent = services.statement_upload(account=crdb, file=upload("crdb_statement.csv"), actor=admin_a)
+    Statement.objects.filter(pk=old.pk).update(uploaded_at=timezone.now() - datetime.timedelta(days=8))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.statements_discard_stale() == 1
+
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert old.status == Statement.Status.DISCARDED and old.file.name == ""
+    assert recent.status == Statement.Status.PREVIEW and recent.file.storage.exists(recent.file.name)
+    assert AuditEvent.objects.filter(action="finance.statement_discard", actor="").count() == 1
+    assert services.statements_discard_stale() == 0
 
 
 def test_school_b_sees_none_of_it(admin_a, crdb, school_b):
