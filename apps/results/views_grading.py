@@ -24,6 +24,7 @@ from apps.academics.models import SchoolClass, TeachingAssignment, Term
 from apps.academics.selectors import current_term, students_for_user, teacher_stream_ids
 from apps.accounts.decorators import role_required
 from apps.accounts.roles import Role
+from apps.core.forms import form_errors_from
 from apps.results import selectors
 from apps.results.computation import term_results_compute
 from apps.results.grading import evaluate
@@ -61,14 +62,6 @@ def _term_from(request) -> Term | None:
 
 def _errors(error: ValidationError) -> str:
     return " ".join(error.messages)
-
-
-def _apply_errors(form: forms.Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, problems in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, problems)
-    else:
-        form.add_error(None, error.messages)
 
 
 # --- assessments ----------------------------------------------------------------------------------
@@ -110,7 +103,7 @@ def assessment_new(request):
         try:
             assessment_create(term=term, actor=request.user, request=request, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_errors_from(form, error)
     if form.is_valid() and not form.errors:
         if request.htmx:
             return render(request, "results/assessment_list.html#panel", _assessment_context(request, term))
@@ -132,7 +125,7 @@ def assessment_edit(request, assessment_id: int):
             try:
                 assessment_update(assessment=assessment, actor=request.user, request=request, **form.cleaned_data)
             except ValidationError as error:
-                _apply_errors(form, error)
+                form_errors_from(form, error)
         if not form.errors:
             if request.htmx:
                 return render(request, "results/assessment_list.html#panel", _assessment_context(request, term))
