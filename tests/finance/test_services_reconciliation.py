@@ -289,3 +289,23 @@ def test_school_b_sees_no_reconciliation_rows(invoices, school_b):
     with schema_context(school_b.schema_name):
         assert not PaymentEvent.objects.exists() and not Payment.objects.exists()
         assert not MatchSuggestion.objects.exists() and not StatementLine.objects.exists()
+
+
+def test_the_nightly_run_matches_what_waits_and_discards_stale_previews(admin_a, invoices):
+    from apps.finance.tasks_reconciliation import reconcile_open_items_task
+
+    statement = _statement(admin_a)
+    line, = _lines(statement, [("1000", invoices[0].control_number, "FT1", "")])
+    event = _event(reference=invoices[1].control_number, txn="NIGHT1")
+    stale = _statement(admin_a)
+    Statement.objects.filter(pk=stale.pk).update(status=Statement.Status.PREVIEW,
+                                                 uploaded_at=timezone.now() - datetime.timedelta(days=9))
+
+    result = reconcile_open_items_task.run()
+
+    assert result["statements"]["matched"] == 1 and result["events"]["matched"] == 1
+    assert result["previews_discarded"] == 1
+    line.refresh_from_db()
+    event.refresh_from_db()
+    stale.refresh_from_db()
+    assert line.status == "matched" and event.status == "matched" and stale.status == "discarded"
