@@ -96,7 +96,9 @@ def receipt_context(payment: Payment) -> dict:
     reversed_ = payment.status == Payment.Status.REVERSED
     settled = [a for a in allocations if a.reversed_at is None or reversed_]
     settled_total = sum((a.amount for a in settled), ZERO)
-    balance = student_balances([payment.student])[payment.student_id]
+    balance = student_balances([payment.student])[payment.student_id]["balance"]
+    if payment.balance_after is not None and not reversed_:
+        balance = payment.balance_after  # as it stood when the money came in, however often it is printed
     payer = payment.payer_name or (str(payment.sponsor) if payment.sponsor_id else "") or \
         (str(payment.guardian) if payment.guardian_id else "")
     return {

@@ -27,6 +27,7 @@ from apps.core.bulk import ids_next, rows_copy, rows_update
 from apps.finance.models import (
     MANUAL_CHANNELS, ZERO, Allocation, Channel, Invoice, InvoiceInstallment, NumberSeries, Payment,
 )
+from apps.finance.selectors_payments import student_balances
 from apps.ledger.charts import account_for
 from apps.ledger.models import Account, JournalEntry
 from apps.ledger.services import Entry, Line, amount as money_amount, entries_post_many, entry_post, entry_reverse
@@ -241,6 +242,7 @@ def _record(received: list[Received], *, actor) -> list[Payment]:
     for invoice in sorted(invoices.values(), key=lambda i: (i.issued_on, i.pk)):
         by_payer.setdefault((invoice.student_id, invoice.sponsor_id), []).append(invoice)
     parts = _unpaid_installments_locked(list(invoices))
+    owed = {pk: row["balance"] for pk, row in student_balances(students).items()}
     books = {"receivable": account_for(purpose=Account.Purpose.FEE_RECEIVABLE),
              "advance": account_for(purpose=Account.Purpose.DEFERRED_INCOME)}
     payments, allocations, entries = [], [], []
@@ -266,6 +268,8 @@ def _record(received: list[Received], *, actor) -> list[Payment]:
         order += [i for i in by_payer.get((item.student_id, item.sponsor_id), ()) if i is not first and i.is_open]
         made = _spread(payment=payment, invoices=order, parts=parts, available=item.amount)
         payment.allocated = sum((a.amount for a in made), ZERO)
+        owed[item.student_id] -= item.amount
+        payment.balance_after = owed[item.student_id]
         entries.append(_entry_for(payment, made, students[item.student_id], **books))
         payments.append(payment)
         allocations += made

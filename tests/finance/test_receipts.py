@@ -72,6 +72,18 @@ def test_receipt_shows_what_was_paid_and_settled(paid):
     assert "REVERSED" not in html
 
 
+def test_the_balance_after_stays_as_it_was_when_the_money_came_in(paid, admin_a):
+    payment = paid["payment"]
+    assert payment.balance_after == Decimal("250000.00")
+    later = payment_record(student=payment.student, amount="100000", channel="cash", actor=admin_a,
+                           received_on=DAY)
+    assert later.balance_after == Decimal("150000.00")
+
+    html = receipts.receipt_html(Payment.objects.get(pk=payment.pk))  # printed again after the second payment
+    assert re.search(r"Balance after this payment</td><td[^>]*>250,000.00", html)
+    assert "150,000.00" not in html
+
+
 def test_render_stores_the_pdf_and_the_task_is_idempotent(paid):
     payment = paid["payment"]
     assert not payment.receipt_pdf

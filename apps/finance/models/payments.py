@@ -62,6 +62,9 @@ class Payment(models.Model):
     received_on = models.DateField(_("received on"))
     amount = money(_("amount"))
     allocated = money(_("allocated"), default=ZERO)  # to invoices, now or later from credit
+    # what the student still owed right after it (negative: credit held), as the receipt states it; later
+    # invoices and payments do not change a receipt already given
+    balance_after = models.DecimalField(_("balance after"), max_digits=14, decimal_places=2, null=True, blank=True)
     refunded = money(_("refunded"), default=ZERO)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     account = models.ForeignKey("ledger.Account", verbose_name=_("received into"), on_delete=models.PROTECT,
