@@ -8,11 +8,14 @@ import hashlib
 import importlib
 import importlib.util
 import os
+import re
+import uuid
 from collections import Counter
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.core.files.storage import default_storage
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -98,6 +101,55 @@ def _read(file) -> tuple[bytes, str]:
     if len(data) > MAX_BYTES:
         raise ValidationError({"file": _("The file is larger than 25 MB.")}, code="too_large")
     return data, name
+
+
+# --- a file held while its columns are chosen ------------------------------------------------------------
+
+_HELD_TOKEN = re.compile(r"^[0-9a-f]{32}$")
+HELD_HOURS = 24  # a file left waiting for its columns longer than this is deleted by the nightly run
+
+
+def _held_dir() -> str:
+    return f"statements/held/{connection.schema_name}"
+
+
+def file_hold(file) -> str:
+    """Keep an uploaded file while the user picks its columns; returns the token that names it."""
+    token = uuid.uuid4().hex
+    file.seek(0)
+    default_storage.save(f"{_held_dir()}/{token}", ContentFile(file.read()))
+    return token
+
+
+def held_file_read(token: str) -> bytes | None:
+    """The held file's bytes, or None when the token is not one or the file is gone."""
+    path = f"{_held_dir()}/{token}"
+    if not _HELD_TOKEN.match(token or "") or not default_storage.exists(path):
+        return None
+    with default_storage.open(path, "rb") as held:
+        return held.read()
+
+
+def held_file_release(token: str) -> None:
+    if _HELD_TOKEN.match(token or ""):
+        default_storage.delete(f"{_held_dir()}/{token}")
+
+
+def held_files_purge(*, hours: int = HELD_HOURS) -> int:
+    """Delete the files held longer than `hours` (the user walked away before choosing the columns: a bank
+    statement names payers and amounts, so it is not kept); returns how many."""
+    cutoff = timezone.now() - datetime.timedelta(hours=hours)
+    try:
+        _dirs, names = default_storage.listdir(_held_dir())
+    except FileNotFoundError:
+        return 0
+    removed = 0
+    for name in names:
+        path = f"{_held_dir()}/{name}"
+        if _HELD_TOKEN.match(name) and default_storage.get_modified_time(path) < cutoff:
+            default_storage.delete(path)
+            removed += 1
+    return removed
 
 
 def statement_upload(*, account, file, actor, mapping: StatementMapping | None = None, request=None) -> Statement:

@@ -4,15 +4,11 @@ a statement's preview (good lines, duplicates, rejected lines with reasons; conf
 only, discard) and its imported lines; the saved column mappings. School admins and accountants only."""
 
 import os
-import re
-import uuid
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.db import connection
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -27,19 +23,6 @@ from apps.finance.statement_formats import MappingRequired
 from apps.ledger.access import BOOKKEEPERS
 
 PAGE_SIZE = 50
-HELD = re.compile(r"^[0-9a-f]{32}$")
-
-
-def _held_path(token: str) -> str:
-    return f"statements/held/{connection.schema_name}/{token}"
-
-
-def _hold(file) -> str:
-    """Keep an uploaded file while the user picks its columns; the token names it."""
-    token = uuid.uuid4().hex
-    file.seek(0)
-    default_storage.save(_held_path(token), ContentFile(file.read()))
-    return token
 
 
 @role_required(*BOOKKEEPERS)
@@ -69,7 +52,7 @@ def statement_upload(request):
             headers = needed.headers
             mapping_form = MappingForm(headers=headers, initial={
                 "name": os.path.splitext(data["file"].name)[0][:80], "skip_rows": needed.skip_rows})
-            return _mapping_page(request, form=mapping_form, token=_hold(data["file"]),
+            return _mapping_page(request, form=mapping_form, token=services.file_hold(data["file"]),
                                  filename=os.path.basename(data["file"].name), account_id=data["account"].pk,
                                  headers=headers)
         except ValidationError as error:
@@ -85,7 +68,8 @@ def statement_upload(request):
 def _upload_with_new_mapping(request):
     token, filename = request.POST.get("held", ""), os.path.basename(request.POST.get("filename", ""))[:200]
     headers = request.POST.getlist("header")
-    if not HELD.match(token) or not default_storage.exists(_held_path(token)):
+    held = services.held_file_read(token)
+    if held is None:
         messages.error(request, _("The file is no longer held; upload it again."))
         return redirect("finance:statement-upload")
     form = MappingForm(request.POST, headers=headers)
@@ -96,16 +80,15 @@ def _upload_with_new_mapping(request):
             mapping = services.mapping_save(name=data["name"], columns=form.columns(), actor=request.user,
                                             date_format=data["date_format"], skip_rows=data["skip_rows"],
                                             account=account, request=request)
-            with default_storage.open(_held_path(token), "rb") as held:
-                statement = services.statement_upload(
-                    account=account, file=ContentFile(held.read(), name=filename or "statement.csv"),
-                    actor=request.user, mapping=mapping, request=request)
+            statement = services.statement_upload(
+                account=account, file=ContentFile(held, name=filename or "statement.csv"), actor=request.user,
+                mapping=mapping, request=request)
         except MappingRequired as needed:
             form.add_error(None, needed.messages[0])
         except ValidationError as error:
             form_errors_from(form, error)
         else:
-            default_storage.delete(_held_path(token))
+            services.held_file_release(token)
             messages.success(request, _("Mapping “%(name)s” saved; %(file)s read: check the lines and confirm.") % {
                 "name": mapping.name, "file": statement.filename})
             return redirect("finance:statement-detail", pk=statement.pk)

@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from django.db import connection
 from django_tenants.utils import schema_context
 
 from apps.audit.models import AuditEvent
@@ -159,3 +160,25 @@ def test_school_b_sees_none_of_it(admin_a, crdb, school_b):
     services.statement_confirm(statement=statement, actor=admin_a)
     with schema_context(school_b.schema_name):
         assert Statement.objects.count() == 0 and StatementLine.objects.count() == 0
+
+
+def test_a_file_held_for_its_columns_is_read_released_and_purged_when_left(school_b):
+    import os
+
+    from django.core.files.storage import default_storage
+
+    kept = services.file_hold(upload("crdb_statement.csv"))
+    left = services.file_hold(upload("crdb_statement.csv"))
+    assert services.held_file_read(kept) == (FILES / "crdb_statement.csv").read_bytes()
+    assert services.held_file_read("../../etc/passwd") is None and services.held_file_read("0" * 32) is None
+    with schema_context(school_b.schema_name):
+        assert services.held_file_read(kept) is None  # another school's token names nothing here
+
+    old = (timezone.now() - datetime.timedelta(hours=25)).timestamp()
+    os.utime(default_storage.path(f"statements/held/{connection.schema_name}/{left}"), (old, old))
+    assert services.held_files_purge() == 1
+    assert services.held_file_read(left) is None and services.held_file_read(kept) is not None
+
+    services.held_file_release(kept)
+    assert services.held_file_read(kept) is None
+    assert services.held_files_purge() == 0
