@@ -48,6 +48,7 @@ def test_record_once_detail_list_and_balance(api_client, school_a, cast):
     data = created.json()
     assert data["receipt_number"] == "RCT-2026-000001" and data["amount"] == "300000.00"
     assert data["allocated"] == "300000.00" and data["credit"] == "0.00" and data["status"] == "posted"
+    assert data["balance_after"] == "250000.00"  # 550,000 invoiced, 300,000 paid
     assert [(a["control_number"], a["installment_number"], a["amount"]) for a in data["allocations"]] == [
         (invoice.control_number, 1, "275000.00"), (invoice.control_number, 2, "25000.00")]
     again = _call(api_client, school_a, cast["accountant"], "post", url, body, HTTP_IDEMPOTENCY_KEY="pay-1")

@@ -22,11 +22,15 @@ class PaymentSerializer(serializers.ModelSerializer):
     refunded = serializers.DecimalField(**MONEY, read_only=True)
     credit = serializers.DecimalField(**MONEY, read_only=True,
                                       help_text="What of the payment is not on an invoice: the student's credit.")
+    balance_after = serializers.DecimalField(**MONEY, read_only=True, allow_null=True,
+                                             help_text="What the student still owed right after this payment "
+                                                       "(negative: credit held), as its receipt states; null for "
+                                                       "payments recorded before it was kept.")
 
     class Meta:
         model = Payment
         fields = ["id", "receipt_number", "status", "student", "student_name", "admission_number", "received_on",
-                  "amount", "allocated", "refunded", "credit", "channel", "channel_display", "account",
+                  "amount", "allocated", "refunded", "credit", "balance_after", "channel", "channel_display", "account",
                   "account_code", "reference", "payer_name", "payer_phone", "notes", "guardian", "sponsor",
                   "match_rule", "confidence", "entry", "reversal_entry", "reversal_reason", "reversed_at",
                   "created_at"]
