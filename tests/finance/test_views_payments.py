@@ -4,6 +4,7 @@ search, filters, totals and CSV, the payment's page and receipt, reversal with a
 payments, bounded queries, and school B seeing none of school A's payments."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -141,6 +142,8 @@ def test_list_search_filters_totals_and_csv(client, school_a, cast):
 def test_reverse_with_a_reason(client, school_a, cast):
     payment = _pay(school_a, cast, "300000", 0, invoice=cast["invoice"])
     console_login(client, school_a, cast["accountant"])
+    page = client.get(reverse("finance:payment-detail", args=[payment.pk])).content.decode()
+    assert re.search(r"data-balance-after>250,000.00<", page)  # 550,000 invoiced, 300,000 paid
     url = reverse("finance:payment-reverse", args=[payment.pk])
     refused = client.post(url, {"reason": ""})
     assert refused.status_code == 400
