@@ -25,6 +25,7 @@ from apps.finance.services_reconciliation import (
 )
 from apps.ledger.access import BOOKKEEPERS, get_for_bookkeeper
 
+
 def _source_get(request, kind: str, pk):
     if kind == "line":
         return get_for_bookkeeper(StatementLine.objects.select_related("account"), user=request.user, pk=pk)
@@ -41,18 +42,23 @@ def _back(request, tab: str):
     return redirect(reverse("finance:reconciliation") + f"?tab={tab}")
 
 
+def _tabs(user) -> list[tuple]:
+    """(name, label, count) of each tab."""
+    counts = selectors.reconciliation_counts(user=user)
+    labels = {"suggested": _("Suggested"), "unmatched": _("Unmatched"), "matched": _("Matched"),
+              "ignored": _("Not fees")}
+    return [(name, labels[name], counts[name]) for name in selectors.TABS]
+
+
 @vary_on_headers("HX-Request", "HX-Target")
 @role_required(*BOOKKEEPERS)
 def reconciliation(request):
     tab = request.GET.get("tab") if request.GET.get("tab") in selectors.TABS else "suggested"
-    counts = selectors.reconciliation_counts(user=request.user)
-    labels = {"suggested": _("Suggested"), "unmatched": _("Unmatched"), "matched": _("Matched"),
-              "ignored": _("Not fees")}
     query = request.GET.copy()
     query.pop("page", None)
     query["tab"] = tab
     context = {
-        "tab": tab, "tabs": [(name, labels[name], counts[name]) for name in selectors.TABS],
+        "tab": tab, "tabs": _tabs(request.user),
         "page": selectors.reconciliation_page(user=request.user, tab=tab, number=request.GET.get("page")),
         "query": query.urlencode(), "assign_form": AssignForm(), "split_form": SplitForm(), "reason_form": ReasonForm(),
     }
@@ -90,9 +96,11 @@ def reconciliation_invoices(request):
 def _row_response(request, source, *, tab: str, error: str = ""):
     """The line's or event's row again (an HTMX request), or the page."""
     if request.headers.get("HX-Request"):
+        # the row, and the tabs' counts swapped out of band (the decision moved it from one tab to another)
         return render(request, "finance/reconciliation/reconciliation.html#item", {
-            "item": selectors.reconciliation_item(user=request.user, source=source), "error": error, "assign_form": AssignForm(), "split_form": SplitForm(),
-            "reason_form": ReasonForm(), "tab": tab})
+            "item": selectors.reconciliation_item(user=request.user, source=source), "error": error,
+            "assign_form": AssignForm(), "split_form": SplitForm(), "reason_form": ReasonForm(), "tab": tab,
+            "tabs": _tabs(request.user), "counts_out_of_band": True})
     if error:
         messages.error(request, error)
     return _back(request, tab)

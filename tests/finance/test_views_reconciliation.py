@@ -82,12 +82,18 @@ def test_others_get_403(client, school_a, cast, role):
 
 def test_confirm_in_one_click_returns_the_row(client, school_a, cast):
     console_login(client, school_a, cast["accountant"])
+    page = client.get(reverse("finance:reconciliation")).content.decode()
+    before = dict(re.findall(r'id="tab-count-(\w+)">(\d+)<', page))
     with schema_context(school_a.schema_name):
         suggestion = MatchSuggestion.objects.get(line=cast["lines"][0])
     response = client.post(reverse("finance:reconciliation-confirm", args=[suggestion.pk]), HTTP_HX_REQUEST="true")
     text = response.content.decode()
     assert response.status_code == 200 and 'data-status="matched"' in text and "RCT-2026-000002" in text
     assert "<html" not in text
+    # the tabs' counts come along out of band: one fewer suggested, one more matched
+    after = dict(re.findall(r'id="tab-count-(\w+)" hx-swap-oob="true">(\d+)<', text))
+    assert int(after["suggested"]) == int(before["suggested"]) - 1
+    assert int(after["matched"]) == int(before["matched"]) + 1
     again = client.post(reverse("finance:reconciliation-confirm", args=[suggestion.pk]), HTTP_HX_REQUEST="true")
     assert "already decided" in again.content.decode()
     with schema_context(school_a.schema_name):
@@ -184,7 +190,7 @@ def test_tabs_are_paginated_in_bounded_queries(client, school_a, cast, django_as
     url = reverse("finance:reconciliation") + "?tab=unmatched"
     with django_assert_max_num_queries(60):
         first = client.get(url).content.decode()
-    assert f'data-tab="unmatched">Unmatched <span class="badge text-bg-light">{len(waiting)}</span>' in first
+    assert f'data-tab="unmatched">Unmatched <span class="badge text-bg-light" id="tab-count-unmatched">{len(waiting)}</span>' in first
     assert len(_items(first)) == 50 and "tab=unmatched&amp;page=2" in first and "1 / 3" in first
     seen = _items(first)
     for number in (2, 3):
