@@ -39,7 +39,9 @@ def _source_kwargs(source) -> dict:
 
 
 def _back(request, tab: str):
-    return redirect(reverse("finance:reconciliation") + f"?tab={tab}")
+    """Back to the tab, and to the page the decision was taken on (without scripts the form says which)."""
+    page = request.GET.get("page", "")
+    return redirect(reverse("finance:reconciliation") + f"?tab={tab}" + (f"&page={page}" if page.isdigit() else ""))
 
 
 def _tabs(user) -> list[tuple]:

@@ -202,6 +202,14 @@ def test_tabs_are_paginated_in_bounded_queries(client, school_a, cast, django_as
     assert days == sorted(days, key=lambda d: datetime.datetime.strptime(d, "%d %b %Y"))  # oldest first
     assert _items(client.get(url + "&page=99").content.decode()) == seen[100:]  # past the end: the last page
 
+    # without scripts, a decision taken on page 2 comes back to page 2
+    kind, pk = seen[60].split("-")
+    second = client.get(url + "&page=2").content.decode()
+    action = reverse("finance:reconciliation-ignore", args=[kind, pk]) + "?page=2"
+    assert f'action="{action}"' in second
+    back = client.post(action, {"reason": "Interest"})
+    assert back.status_code == 302 and back.url.endswith("?tab=unmatched&page=2")
+
 
 def test_tab_and_page_links_swap_only_the_list_with_htmx(client, school_a, cast):
     with schema_context(school_a.schema_name):
