@@ -222,6 +222,28 @@ def sign_in(page, url: str, email: str, password: str, totp_secret: str | None =
         page.wait_for_load_state()
 
 
+def authenticator_secret(user) -> str:
+    """A confirmed authenticator for `user` (in the current schema); its base32 secret, for sign_in."""
+    import base64
+
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+    return base64.b32encode(bytes.fromhex(device.key)).decode()
+
+
+def fresh_term_and_stream(*, year_name: str, class_name: str, starts_on, term_ends_on, year_ends_on):
+    """A school year with its Term 1, and a class above every other (so that no one else's fees or
+    students touch it) with stream A, in the current schema: (term, stream)."""
+    from apps.academics.models import AcademicYear, SchoolClass, Stream, Term
+
+    year = AcademicYear.objects.create(name=year_name, starts_on=starts_on, ends_on=year_ends_on)
+    term = Term.objects.create(year=year, number=1, name="Term 1", starts_on=starts_on, ends_on=term_ends_on)
+    level = (SchoolClass.objects.order_by("-level").values_list("level", flat=True).first() or 0) + 1
+    school_class = SchoolClass.objects.create(name=class_name, level=level)
+    return term, Stream.objects.create(school_class=school_class, name="A")
+
+
 _last_step: dict[str, int] = {}
 
 

@@ -2,7 +2,6 @@
 class's invoices in one go (a background job with a progress bar), and opens one to read the control number
 a parent will quote; its journal entry is in the books."""
 
-import base64
 import datetime
 import re
 import uuid
@@ -10,7 +9,7 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import screenshot, sign_in
+from tests.e2e.conftest import authenticator_secret, fresh_term_and_stream, screenshot, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -18,10 +17,9 @@ PASSWORD = "a-long-bursar-password"
 
 
 def bursar_and_class(in_database) -> dict:
-    from django_otp.plugins.otp_totp.models import TOTPDevice
     from django_tenants.utils import schema_context
 
-    from apps.academics.models import AcademicYear, SchoolClass, Stream, Student, Term
+    from apps.academics.models import Student
     from apps.accounts.services import user_create
 
     tag = uuid.uuid4().hex[:6]
@@ -31,19 +29,17 @@ def bursar_and_class(in_database) -> dict:
         with schema_context("demo"):
             user = user_create(email=email, password=PASSWORD, role="accountant", first_name="Neema",
                                last_name="Mushi")
-            device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
-            year = AcademicYear.objects.create(name=f"Fees {tag}", starts_on=datetime.date(2027, 1, 11),
-                                               ends_on=datetime.date(2027, 12, 3))
-            term = Term.objects.create(year=year, number=1, name="Term 1", starts_on=datetime.date(2027, 1, 11),
-                                       ends_on=datetime.date(2027, 4, 2))
-            level = (SchoolClass.objects.order_by("-level").values_list("level", flat=True).first() or 0) + 1
-            school_class = SchoolClass.objects.create(name=f"Form F{tag}", level=level)
-            stream = Stream.objects.create(school_class=school_class, name="A")
+            secret = authenticator_secret(user)
+            term, stream = fresh_term_and_stream(year_name=f"Fees {tag}", class_name=f"Form F{tag}",
+                                                 starts_on=datetime.date(2027, 1, 11),
+                                                 term_ends_on=datetime.date(2027, 4, 2),
+                                                 year_ends_on=datetime.date(2027, 12, 3))
+            school_class = stream.school_class
             for i, (first, last, sex) in enumerate([("Amani", "Mushi", "M"), ("Rehema", "Swai", "F"),
                                                     ("Juma", "Kweka", "M")]):
                 Student.objects.create(admission_number=f"FEE/{tag}/{i}", first_name=first, last_name=last, sex=sex,
                                        stream=stream)
-            return {"secret": base64.b32encode(bytes.fromhex(device.key)).decode(), "term": term.pk,
+            return {"secret": secret, "term": term.pk,
                     "term_name": str(term), "class": school_class.pk, "class_name": school_class.name}
 
     return {"email": email, **in_database(create)}

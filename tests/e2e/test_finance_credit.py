@@ -2,7 +2,6 @@
 pay; it waits; a school admin finds it first in the credit-notes list, approves it, and the invoice's balance
 falls by the amount, posted to bad debts."""
 
-import base64
 import datetime
 import re
 import uuid
@@ -11,7 +10,7 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import screenshot, sign_in
+from tests.e2e.conftest import authenticator_secret, fresh_term_and_stream, screenshot, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -19,10 +18,9 @@ PASSWORD = "a-long-credit-password"
 
 
 def people_and_invoice(in_database) -> dict:
-    from django_otp.plugins.otp_totp.models import TOTPDevice
     from django_tenants.utils import schema_context
 
-    from apps.academics.models import AcademicYear, SchoolClass, Stream, Student, Term
+    from apps.academics.models import Student
     from apps.accounts.services import user_create
     from apps.finance.models import FeeCategory
     from apps.finance.services import InstallmentSpec, ItemSpec, fee_structure_save, invoice_issue
@@ -32,20 +30,18 @@ def people_and_invoice(in_database) -> dict:
     def person(role, first, last):
         email = f"{role}-{tag}@demo.school"
         user = user_create(email=email, password=PASSWORD, role=role, first_name=first, last_name=last)
-        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
-        return user, {"email": email, "secret": base64.b32encode(bytes.fromhex(device.key)).decode()}
+        secret = authenticator_secret(user)
+        return user, {"email": email, "secret": secret}
 
     def create():
         with schema_context("demo"):
             bursar, bursar_login = person("accountant", "Neema", "Mushi")
             _head, head_login = person("school_admin", "Baraka", "Mollel")
-            year = AcademicYear.objects.create(name=f"Credit {tag}", starts_on=datetime.date(2027, 1, 11),
-                                               ends_on=datetime.date(2027, 12, 3))
-            term = Term.objects.create(year=year, number=1, name="Term 1", starts_on=datetime.date(2027, 1, 11),
-                                       ends_on=datetime.date(2027, 4, 2))
-            level = (SchoolClass.objects.order_by("-level").values_list("level", flat=True).first() or 0) + 1
-            school_class = SchoolClass.objects.create(name=f"Form C{tag}", level=level)
-            stream = Stream.objects.create(school_class=school_class, name="A")
+            term, stream = fresh_term_and_stream(year_name=f"Credit {tag}", class_name=f"Form C{tag}",
+                                                 starts_on=datetime.date(2027, 1, 11),
+                                                 term_ends_on=datetime.date(2027, 4, 2),
+                                                 year_ends_on=datetime.date(2027, 12, 3))
+            school_class = stream.school_class
             student = Student.objects.create(admission_number=f"CRD/{tag}", first_name="Zawadi", last_name="Lyimo",
                                              sex="F", stream=stream)
             fee_structure_save(term=term, school_class=school_class, actor=bursar,

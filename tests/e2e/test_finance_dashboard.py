@@ -6,7 +6,6 @@ The rows are this module's own, made in the demo school's current term through t
 class of its own with two students invoiced, a cash payment at the bursar's office and an M-Pesa payment
 arriving as a provider event), so whatever the demo seed holds the figures checked here exist."""
 
-import base64
 import datetime
 import re
 import uuid
@@ -14,7 +13,7 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import screenshot, sign_in, wait_for_animations
+from tests.e2e.conftest import authenticator_secret, screenshot, sign_in, wait_for_animations
 
 pytestmark = pytest.mark.e2e
 
@@ -25,7 +24,6 @@ def _build(tag: str) -> dict | None:
     from decimal import Decimal
 
     from django.utils import timezone
-    from django_otp.plugins.otp_totp.models import TOTPDevice
     from django_tenants.utils import schema_context
 
     from apps.academics.models import Guardian, SchoolClass, Stream, Student, StudentGuardian, Term
@@ -41,7 +39,7 @@ def _build(tag: str) -> dict | None:
         today = timezone.localdate()
         bursar = user_create(email=f"bursar-{tag}@demo.school", password=PASSWORD, role="accountant",
                              first_name="Neema", last_name="Mushi")
-        device = TOTPDevice.objects.create(user=bursar, name="authenticator", confirmed=True)
+        secret = authenticator_secret(bursar)
         parent = user_create(email=f"fees-parent-{tag}@demo.school", password=PASSWORD, role="parent",
                              first_name="Baraka", last_name="Lyimo")
         guardian = Guardian.objects.create(user=parent, phone=f"+2556{int(tag, 16) % 10**8:08d}")
@@ -77,7 +75,7 @@ def _build(tag: str) -> dict | None:
                 "M-Pesa menu > Lipa na M-Pesa > Pay bill. Business number {business_number}, account "
                 "{control_number}, amount {amount}.")
             channel.save(update_fields=["is_enabled", "instructions"])
-        return {"bursar": bursar.email, "secret": base64.b32encode(bytes.fromhex(device.key)).decode(),
+        return {"bursar": bursar.email, "secret": secret,
                 "parent": parent.email, "term": term.pk, "class_name": school_class.name,
                 "control_number": invoices[0].control_number, "child": children[0].full_name,
                 "child_pk": children[0].pk}

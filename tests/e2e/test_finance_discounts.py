@@ -2,7 +2,6 @@
 invoices through the background job (two sisters of one mother in the class), and sees the younger sister's
 invoice carry the discount line and the lower total."""
 
-import base64
 import datetime
 import re
 import uuid
@@ -11,7 +10,7 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import screenshot, sign_in
+from tests.e2e.conftest import authenticator_secret, fresh_term_and_stream, screenshot, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -19,10 +18,9 @@ PASSWORD = "a-long-admin-password-here"
 
 
 def admin_and_family(in_database) -> dict:
-    from django_otp.plugins.otp_totp.models import TOTPDevice
     from django_tenants.utils import schema_context
 
-    from apps.academics.models import AcademicYear, Guardian, SchoolClass, Stream, Student, StudentGuardian, Term
+    from apps.academics.models import Guardian, Student, StudentGuardian
     from apps.accounts.services import user_create
     from apps.finance.models import FeeCategory
     from apps.finance.services import InstallmentSpec, ItemSpec, fee_structure_save
@@ -34,14 +32,12 @@ def admin_and_family(in_database) -> dict:
         with schema_context("demo"):
             user = user_create(email=email, password=PASSWORD, role="school_admin", first_name="Zawadi",
                                last_name="Lyimo")
-            device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
-            year = AcademicYear.objects.create(name=f"Disc {tag}", starts_on=datetime.date(2028, 1, 10),
-                                               ends_on=datetime.date(2028, 12, 1))
-            term = Term.objects.create(year=year, number=1, name="Term 1", starts_on=datetime.date(2028, 1, 10),
-                                       ends_on=datetime.date(2028, 4, 7))
-            level = (SchoolClass.objects.order_by("-level").values_list("level", flat=True).first() or 0) + 1
-            school_class = SchoolClass.objects.create(name=f"Form D{tag}", level=level)
-            stream = Stream.objects.create(school_class=school_class, name="A")
+            secret = authenticator_secret(user)
+            term, stream = fresh_term_and_stream(year_name=f"Disc {tag}", class_name=f"Form D{tag}",
+                                                 starts_on=datetime.date(2028, 1, 10),
+                                                 term_ends_on=datetime.date(2028, 4, 7),
+                                                 year_ends_on=datetime.date(2028, 12, 1))
+            school_class = stream.school_class
             mother = Guardian.objects.create(user=user_create(email=f"mama-{tag}@demo.school", password=PASSWORD,
                                                               role="parent", first_name="Mama", last_name="Temba"))
             for i, (first, born) in enumerate([("Elder", 2012), ("Younger", 2014)]):
@@ -53,7 +49,7 @@ def admin_and_family(in_database) -> dict:
                                items=[ItemSpec(FeeCategory.objects.get(code="tuition"), Decimal("400000")),
                                       ItemSpec(FeeCategory.objects.get(code="meals"), Decimal("150000"))],
                                installments=[InstallmentSpec(Decimal("100"), datetime.date(2028, 1, 31))])
-            return {"secret": base64.b32encode(bytes.fromhex(device.key)).decode(), "term_name": str(term),
+            return {"secret": secret, "term_name": str(term),
                     "class_name": school_class.name, "family": f"Temba{tag}", "tag": tag}
 
     return {"email": email, **in_database(create)}

@@ -3,7 +3,6 @@ invoice's "Record payment" button, gets a receipt number and its PDF, and sees t
 receipt listed; then finds another student by admission number and sees the student's open invoices and balance
 appear before recording anything."""
 
-import base64
 import datetime
 import re
 import uuid
@@ -11,7 +10,7 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import screenshot, sign_in
+from tests.e2e.conftest import authenticator_secret, fresh_term_and_stream, screenshot, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -21,10 +20,9 @@ PASSWORD = "a-long-bursar-password"
 def bursar_and_invoices(in_database) -> dict:
     from decimal import Decimal
 
-    from django_otp.plugins.otp_totp.models import TOTPDevice
     from django_tenants.utils import schema_context
 
-    from apps.academics.models import AcademicYear, SchoolClass, Stream, Student, Term
+    from apps.academics.models import Student
     from apps.accounts.services import user_create
     from apps.finance.models import FeeCategory
     from apps.finance.services import InstallmentSpec, ItemSpec, fee_structure_save, invoice_issue
@@ -36,14 +34,12 @@ def bursar_and_invoices(in_database) -> dict:
         with schema_context("demo"):
             user = user_create(email=email, password=PASSWORD, role="accountant", first_name="Neema",
                                last_name="Mushi")
-            device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
-            year = AcademicYear.objects.create(name=f"Pay {tag}", starts_on=datetime.date(2026, 1, 5),
-                                               ends_on=datetime.date(2026, 12, 4))
-            term = Term.objects.create(year=year, number=1, name="Term 1", starts_on=datetime.date(2026, 1, 5),
-                                       ends_on=datetime.date(2026, 4, 2))
-            level = (SchoolClass.objects.order_by("-level").values_list("level", flat=True).first() or 0) + 1
-            school_class = SchoolClass.objects.create(name=f"Form P{tag}", level=level)
-            stream = Stream.objects.create(school_class=school_class, name="A")
+            secret = authenticator_secret(user)
+            term, stream = fresh_term_and_stream(year_name=f"Pay {tag}", class_name=f"Form P{tag}",
+                                                 starts_on=datetime.date(2026, 1, 5),
+                                                 term_ends_on=datetime.date(2026, 4, 2),
+                                                 year_ends_on=datetime.date(2026, 12, 4))
+            school_class = stream.school_class
             students = [Student.objects.create(admission_number=f"PAY/{tag}/{i}", first_name=first, last_name=last,
                                                sex=sex, stream=stream)
                         for i, (first, last, sex) in enumerate([("Baraka", "Lyimo", "M"), ("Zawadi", "Temba", "F")])]
@@ -54,7 +50,7 @@ def bursar_and_invoices(in_database) -> dict:
                                              InstallmentSpec(Decimal("40"), datetime.date(2026, 3, 1))])
             invoices = [invoice_issue(student=s, term=term, actor=user, issued_on=datetime.date(2026, 1, 6))
                         for s in students]
-            return {"secret": base64.b32encode(bytes.fromhex(device.key)).decode(), "invoice": invoices[0].pk,
+            return {"secret": secret, "invoice": invoices[0].pk,
                     "control_number": invoices[0].control_number, "other": students[1].admission_number,
                     "other_control": invoices[1].control_number}
 

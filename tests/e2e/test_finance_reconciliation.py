@@ -2,7 +2,6 @@
 typed with a slip) and shares one bank line between two siblings' invoices, one found by typing, the other
 typed; the payments are recorded. A long tab is paged without reloading the page."""
 
-import base64
 import datetime
 import re
 import uuid
@@ -11,7 +10,7 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import screenshot, sign_in
+from tests.e2e.conftest import authenticator_secret, fresh_term_and_stream, screenshot, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -27,10 +26,9 @@ def _slip(number: str) -> str:
 
 def bursar_and_statement(in_database) -> dict:
     from django.utils import timezone
-    from django_otp.plugins.otp_totp.models import TOTPDevice
     from django_tenants.utils import schema_context
 
-    from apps.academics.models import AcademicYear, SchoolClass, Stream, Student, Term
+    from apps.academics.models import Student
     from apps.accounts.services import user_create
     from apps.finance.models import FeeCategory, Statement, StatementLine
     from apps.finance.services import InstallmentSpec, ItemSpec, fee_structure_save, invoice_issue
@@ -45,14 +43,12 @@ def bursar_and_statement(in_database) -> dict:
             today = timezone.localdate()
             user = user_create(email=email, password=PASSWORD, role="accountant", first_name="Neema",
                                last_name="Mushi")
-            device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
-            year = AcademicYear.objects.create(name=f"Rec {tag}", starts_on=today - datetime.timedelta(days=30),
-                                               ends_on=today + datetime.timedelta(days=300))
-            term = Term.objects.create(year=year, number=1, name="Term 1", starts_on=today - datetime.timedelta(days=30),
-                                       ends_on=today + datetime.timedelta(days=60))
-            level = (SchoolClass.objects.order_by("-level").values_list("level", flat=True).first() or 0) + 1
-            school_class = SchoolClass.objects.create(name=f"Form R{tag}", level=level)
-            stream = Stream.objects.create(school_class=school_class, name="A")
+            secret = authenticator_secret(user)
+            term, stream = fresh_term_and_stream(year_name=f"Rec {tag}", class_name=f"Form R{tag}",
+                                                 starts_on=today - datetime.timedelta(days=30),
+                                                 term_ends_on=today + datetime.timedelta(days=60),
+                                                 year_ends_on=today + datetime.timedelta(days=300))
+            school_class = stream.school_class
             fee_structure_save(term=term, school_class=school_class, actor=user,
                                items=[ItemSpec(FeeCategory.objects.get(code="tuition"), Decimal("300000"))],
                                installments=[InstallmentSpec(Decimal("100"), today + datetime.timedelta(days=20))])
@@ -71,7 +67,7 @@ def bursar_and_statement(in_database) -> dict:
                     ("150000", f"SCHOOL FEES {_slip(invoices[2].control_number)} JUMA"),
                     ("400000", f"FEES KWEKA CHILDREN {tag}")], start=1)]
             statement_reconcile(statement=statement, actor=user)
-            return {"secret": base64.b32encode(bytes.fromhex(device.key)).decode(), "slipped": slipped.pk,
+            return {"secret": secret, "slipped": slipped.pk,
                     "siblings": siblings.pk, "numbers": [i.control_number for i in invoices], "tag": tag}
 
     return {"email": email, **in_database(create)}

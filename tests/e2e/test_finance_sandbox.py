@@ -2,7 +2,6 @@
 invoice's total quoting its control number" through the school's sandbox webhook, watches the notification
 become a payment with a receipt, and finds the invoice paid."""
 
-import base64
 import datetime
 import re
 import uuid
@@ -11,7 +10,7 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import screenshot, sign_in
+from tests.e2e.conftest import authenticator_secret, fresh_term_and_stream, screenshot, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -19,10 +18,9 @@ PASSWORD = "a-long-bursar-password"
 
 
 def bursar_and_invoice(in_database) -> dict:
-    from django_otp.plugins.otp_totp.models import TOTPDevice
     from django_tenants.utils import schema_context
 
-    from apps.academics.models import AcademicYear, SchoolClass, Stream, Student, Term
+    from apps.academics.models import Student
     from apps.accounts.services import user_create
     from apps.finance.models import FeeCategory
     from apps.finance.services import InstallmentSpec, ItemSpec, fee_structure_save, invoice_issue
@@ -34,21 +32,19 @@ def bursar_and_invoice(in_database) -> dict:
         with schema_context("demo"):
             user = user_create(email=email, password=PASSWORD, role="accountant", first_name="Neema",
                                last_name="Mushi")
-            device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
-            year = AcademicYear.objects.create(name=f"Sandbox {tag}", starts_on=datetime.date(2028, 1, 10),
-                                               ends_on=datetime.date(2028, 12, 1))
-            term = Term.objects.create(year=year, number=1, name="Term 1", starts_on=datetime.date(2028, 1, 10),
-                                       ends_on=datetime.date(2028, 4, 7))
-            level = (SchoolClass.objects.order_by("-level").values_list("level", flat=True).first() or 0) + 1
-            school_class = SchoolClass.objects.create(name=f"Form S{tag}", level=level)
-            stream = Stream.objects.create(school_class=school_class, name="A")
+            secret = authenticator_secret(user)
+            term, stream = fresh_term_and_stream(year_name=f"Sandbox {tag}", class_name=f"Form S{tag}",
+                                                 starts_on=datetime.date(2028, 1, 10),
+                                                 term_ends_on=datetime.date(2028, 4, 7),
+                                                 year_ends_on=datetime.date(2028, 12, 1))
+            school_class = stream.school_class
             student = Student.objects.create(admission_number=f"SBX/{tag}", first_name="Rehema", last_name="Swai",
                                              sex="F", stream=stream)
             fee_structure_save(term=term, school_class=school_class, actor=user,
                                items=[ItemSpec(FeeCategory.objects.get(code="tuition"), Decimal("150000"))],
                                installments=[InstallmentSpec(Decimal("100"), datetime.date(2028, 1, 24))])
             invoice = invoice_issue(student=student, term=term, actor=user)
-            return {"secret": base64.b32encode(bytes.fromhex(device.key)).decode(), "invoice": invoice.pk,
+            return {"secret": secret, "invoice": invoice.pk,
                     "control_number": invoice.control_number}
 
     return {"email": email, **in_database(create)}

@@ -1,14 +1,13 @@
 """Statement import in a real browser: a bursar uploads a bank CSV with a line that cannot be read, sees the
 line number and the reason, confirms importing the good lines only, and sees them imported."""
 
-import base64
 import re
 import uuid
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import screenshot, sign_in
+from tests.e2e.conftest import authenticator_secret, screenshot, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -16,7 +15,6 @@ PASSWORD = "a-long-bursar-password"
 
 
 def bursar(in_database) -> dict:
-    from django_otp.plugins.otp_totp.models import TOTPDevice
     from django_tenants.utils import schema_context
 
     from apps.accounts.services import user_create
@@ -28,8 +26,8 @@ def bursar(in_database) -> dict:
         with schema_context("demo"):
             user = user_create(email=email, password=PASSWORD, role="accountant", first_name="Neema",
                                last_name="Mushi")
-            device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
-            return {"secret": base64.b32encode(bytes.fromhex(device.key)).decode()}
+            secret = authenticator_secret(user)
+            return {"secret": secret}
 
     return {"email": email, "tag": tag.upper(), **in_database(create)}
 
