@@ -5,18 +5,17 @@ apps.finance.services_discounts, whose ValidationError messages come back on the
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.decorators import role_required
 from apps.core.forms import form_errors_from
+from apps.finance import selectors_discounts as selectors
 from apps.finance import services_discounts as services
 from apps.finance.forms_discounts import (
     DiscountRuleForm, LateFeeRuleForm, SponsorForm, SponsorshipEndForm, SponsorshipForm,
 )
-from apps.finance.models import DiscountRule, LateFeeRule, Sponsor, Sponsorship
 from apps.ledger.access import BOOKKEEPERS, get_for_bookkeeper
 
 
@@ -24,9 +23,8 @@ from apps.ledger.access import BOOKKEEPERS, get_for_bookkeeper
 
 @role_required(*BOOKKEEPERS)
 def discount_list(request):
-    rules = (DiscountRule.objects.select_related("student").prefetch_related("categories")
-             .annotate(used=Count("invoice_lines")).order_by("kind", "name"))
-    return render(request, "finance/discounts/discount_list.html", {"rules": rules, "today": timezone.localdate()})
+    return render(request, "finance/discounts/discount_list.html", {
+        "rules": selectors.discount_rules_for_user(user=request.user), "today": timezone.localdate()})
 
 
 def _rule_save(request, form, rule=None):
@@ -55,7 +53,7 @@ def discount_new(request):
 
 @role_required(*BOOKKEEPERS)
 def discount_edit(request, pk):
-    rule = get_for_bookkeeper(DiscountRule.objects.all(), user=request.user, pk=pk)
+    rule = selectors.discount_rule_get_for_user(user=request.user, pk=pk)
     initial = {name: getattr(rule, name) for name in services.RULE_FIELDS}
     initial["categories"] = list(rule.categories.all())
     form = DiscountRuleForm(request.POST or None, initial=initial)
@@ -75,10 +73,8 @@ def discount_edit(request, pk):
 
 @role_required(*BOOKKEEPERS)
 def sponsor_list(request):
-    today = timezone.localdate()
-    sponsors = Sponsor.objects.annotate(current=Count("sponsorships", filter=Q(sponsorships__starts_on__lte=today) & (
-        Q(sponsorships__ends_on__isnull=True) | Q(sponsorships__ends_on__gte=today)))).order_by("name")
-    return render(request, "finance/discounts/sponsor_list.html", {"sponsors": sponsors})
+    return render(request, "finance/discounts/sponsor_list.html", {
+        "sponsors": selectors.sponsors_for_user(user=request.user)})
 
 
 @role_required(*BOOKKEEPERS)
@@ -96,20 +92,18 @@ def sponsor_new(request):
 
 
 def _sponsor_context(sponsor, form=None, add_form=None, end_form=None):
-    sponsorships = (Sponsorship.objects.filter(sponsor=sponsor).select_related("student__stream__school_class")
-                    .prefetch_related("categories").order_by("-starts_on", "-id"))
     return {"sponsor": sponsor, "form": form or SponsorForm(initial={
         name: getattr(sponsor, name) for name in services.SPONSOR_FIELDS}),
         "add_form": add_form or SponsorshipForm(initial={"starts_on": timezone.localdate(), "percent": 100}),
         "end_form": end_form or SponsorshipEndForm(initial={"ends_on": timezone.localdate()}),
-        "sponsorships": sponsorships, "today": timezone.localdate(),
-        "invoices": sponsor.invoices.select_related("student", "term").order_by("-issued_on", "-id")[:50]}
+        "sponsorships": selectors.sponsorships_of(sponsor), "today": timezone.localdate(),
+        "invoices": selectors.sponsor_invoices(sponsor)}
 
 
 @role_required(*BOOKKEEPERS)
 def sponsor_detail(request, pk):
     """The sponsor's details (edit), the students it sponsors (add, end), its invoices."""
-    sponsor = get_for_bookkeeper(Sponsor.objects.all(), user=request.user, pk=pk)
+    sponsor = selectors.sponsor_get_for_user(user=request.user, pk=pk)
     if request.method != "POST":
         return render(request, "finance/discounts/sponsor_detail.html", _sponsor_context(sponsor))
     action = request.POST.get("action")
@@ -128,7 +122,7 @@ def sponsor_detail(request, pk):
                       status=400)
     if action == "end":
         form = SponsorshipEndForm(request.POST)
-        sponsorship = get_for_bookkeeper(Sponsorship.objects.filter(sponsor=sponsor), user=request.user,
+        sponsorship = get_for_bookkeeper(selectors.sponsorships_of(sponsor), user=request.user,
                                          pk=request.POST.get("sponsorship"))
         if form.is_valid():
             try:
@@ -158,9 +152,8 @@ def sponsor_detail(request, pk):
 
 @role_required(*BOOKKEEPERS)
 def late_fee_list(request):
-    rules = LateFeeRule.objects.select_related("category").annotate(charged=Count("charges")).order_by(
-        "days_after_due", "name")
-    return render(request, "finance/discounts/late_fee_list.html", {"rules": rules})
+    return render(request, "finance/discounts/late_fee_list.html", {
+        "rules": selectors.late_fee_rules_for_user(user=request.user)})
 
 
 def _late_fee_form_page(request, rule=None):
@@ -185,4 +178,4 @@ def late_fee_new(request):
 
 @role_required(*BOOKKEEPERS)
 def late_fee_edit(request, pk):
-    return _late_fee_form_page(request, get_for_bookkeeper(LateFeeRule.objects.all(), user=request.user, pk=pk))
+    return _late_fee_form_page(request, selectors.late_fee_rule_get_for_user(user=request.user, pk=pk))
