@@ -12,8 +12,10 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.decorators import role_required
 from apps.accounts.roles import Role
+from apps.core.forms import form_errors_from
 from apps.finance.forms_sandbox import PaymentChannelForm, SandboxPaymentForm
-from apps.finance.models import InboundEvent, PaymentChannel, PaymentEvent, WebhookRejection
+from apps.finance import selectors_channels as selectors
+from apps.finance.models import InboundEvent
 from apps.finance.services_sandbox import EDITABLE, payment_channel_update, sandbox_payment_simulate
 from apps.ledger.access import BOOKKEEPERS, get_for_bookkeeper
 
@@ -22,13 +24,13 @@ PAGE_SIZE = 50
 
 @role_required(*BOOKKEEPERS)
 def channel_list(request):
-    channels = PaymentChannel.objects.select_related("account")
-    return render(request, "finance/sandbox/channel_list.html", {"channels": channels})
+    return render(request, "finance/sandbox/channel_list.html", {
+        "channels": selectors.channels_for_user(user=request.user)})
 
 
 @role_required(*BOOKKEEPERS)
 def channel_edit(request, pk):
-    channel = get_for_bookkeeper(PaymentChannel.objects.select_related("account"), user=request.user, pk=pk)
+    channel = selectors.channel_get_for_user(user=request.user, pk=pk)
     can_set_secret = request.user.role == Role.SCHOOL_ADMIN
     if request.method != "POST":
         form = PaymentChannelForm(initial={name: getattr(channel, name) for name in EDITABLE},
@@ -41,8 +43,7 @@ def channel_edit(request, pk):
         try:
             payment_channel_update(channel=channel, actor=request.user, secret=secret, request=request, **data)
         except ValidationError as error:
-            for field, texts in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, texts)
+            form_errors_from(form, error)
         else:
             messages.success(request, _("%(channel)s saved.") % {"channel": channel})
             return redirect("finance:channel-list")
@@ -50,7 +51,7 @@ def channel_edit(request, pk):
 
 
 def _sandbox_channel():
-    channel = PaymentChannel.objects.filter(provider="sandbox", is_enabled=True).first()
+    channel = selectors.sandbox_channel_enabled()
     if channel is None:
         raise Http404  # the simulator exists only while the sandbox channel is switched on
     return channel
@@ -69,10 +70,11 @@ def sandbox(request):
                 form.add_error(None, text)
         else:
             return redirect(f"{request.path}?sent={inbound.pk}")
-    sent = InboundEvent.objects.filter(provider="sandbox", pk=_int(request.GET.get("sent"))).first()
-    recent = InboundEvent.objects.filter(provider="sandbox")[:10]
-    return render(request, "finance/sandbox/sandbox.html", {"form": form, "status": _status(sent), "recent": recent},
-                  status=400 if form.errors else 200)
+    sent_by_simulator = selectors.sandbox_sent_for_user(user=request.user)
+    sent = sent_by_simulator.filter(pk=_int(request.GET.get("sent"))).first()
+    return render(request, "finance/sandbox/sandbox.html", {
+        "form": form, "status": selectors.sandbox_status(sent), "recent": sent_by_simulator[:10]},
+        status=400 if form.errors else 200)
 
 
 def _int(value):
@@ -82,32 +84,20 @@ def _int(value):
         return 0
 
 
-def _status(inbound: InboundEvent | None) -> dict | None:
-    if inbound is None:
-        return None
-    events = list(PaymentEvent.objects.filter(raw=inbound).select_related("account")
-                  .prefetch_related("payments__allocations__invoice"))
-    waiting = inbound.status == InboundEvent.Status.RECEIVED or any(
-        e.status == PaymentEvent.Status.NEW for e in events)
-    return {"inbound": inbound, "events": events, "waiting": waiting}
-
-
 @role_required(*BOOKKEEPERS)
 def sandbox_status(request, pk):
     _sandbox_channel()
-    inbound = get_for_bookkeeper(InboundEvent.objects.filter(provider="sandbox"), user=request.user, pk=pk)
-    recent = InboundEvent.objects.filter(provider="sandbox")[:10]
-    return render(request, "finance/sandbox/sandbox.html#status", {"status": _status(inbound), "recent": recent})
+    sent_by_simulator = selectors.sandbox_sent_for_user(user=request.user)
+    inbound = get_for_bookkeeper(sent_by_simulator, user=request.user, pk=pk)
+    return render(request, "finance/sandbox/sandbox.html#status", {
+        "status": selectors.sandbox_status(inbound), "recent": sent_by_simulator[:10]})
 
 
 @role_required(*BOOKKEEPERS)
 def inbound_list(request):
     status = request.GET.get("status", "")
-    inbound = InboundEvent.objects.prefetch_related("payment_events").defer("body", "headers")
-    if status in InboundEvent.Status.values:
-        inbound = inbound.filter(status=status)
+    inbound = selectors.inbound_for_user(user=request.user, status=status)
     page = Paginator(inbound, PAGE_SIZE).get_page(request.GET.get("page"))
-    rejections = WebhookRejection.objects.all()[:20]
     return render(request, "finance/sandbox/inbound_list.html", {
-        "page": page, "rejections": rejections, "status": status, "statuses": InboundEvent.Status.choices,
+        "page": page, "rejections": selectors.rejections_recent(user=request.user), "status": status, "statuses": InboundEvent.Status.choices,
         "query": f"status={status}" if status else ""})
