@@ -100,3 +100,17 @@ def students_matching(search: str, *, limit: int = 10) -> list[Student]:
         Q(first_name__icontains=search) | Q(last_name__icontains=search) | Q(middle_name__icontains=search) |
         Q(admission_number__icontains=search)).select_related("stream__school_class")
         .order_by("last_name", "first_name", "id")[:limit])
+
+
+def student_for_payment(*, user, pk) -> Student | None:
+    """The student a payment is being entered for, from an id in the request (None when it names none)."""
+    if not keeps_books(user) or not str(pk or "").isdigit():
+        return None
+    return Student.objects.select_related("stream__school_class").filter(pk=int(pk)).first()
+
+
+def invoice_for_payment(*, user, pk) -> Invoice | None:
+    """The invoice a payment is being entered from, from an id in the request (None when it names none)."""
+    if not keeps_books(user) or not str(pk or "").isdigit():
+        return None
+    return Invoice.objects.select_related("student__stream__school_class", "guardian__user").filter(pk=int(pk)).first()

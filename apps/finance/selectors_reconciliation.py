@@ -124,3 +124,10 @@ def reconciliation_summaries(*, user) -> list[dict]:
     today = timezone.localdate()
     accounts = Account.objects.filter(statements__status=Statement.Status.IMPORTED).distinct().order_by("code")
     return [account_reconciliation_summary(account=account, as_of=today) for account in accounts]
+
+
+def statements_to_match(*, user, limit: int = 20):
+    """The latest imported statements, newest first: what "Match now" can be run on."""
+    if not keeps_books(user):
+        return Statement.objects.none()
+    return Statement.objects.filter(status=Statement.Status.IMPORTED).order_by("-imported_at", "-pk")[:limit]

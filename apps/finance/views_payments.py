@@ -22,7 +22,6 @@ from apps.core.forms import form_errors_from
 from apps.finance import selectors_payments as selectors
 from apps.finance import services_payments as services
 from apps.finance.forms_payments import PaymentFilterForm, PaymentForm, ReverseForm
-from apps.finance.models import Invoice
 from apps.finance.receipts import receipt_download_name, receipt_pdf_bytes, receipt_render_enqueue
 from apps.ledger.access import BOOKKEEPERS
 
@@ -72,8 +71,7 @@ def _student_panel(student: Student | None) -> dict:
 def payment_new(request):
     student = invoice = None
     if request.method == "POST":
-        student = Student.objects.select_related("stream__school_class").filter(
-            pk=request.POST.get("student") if str(request.POST.get("student", "")).isdigit() else None).first()
+        student = selectors.student_for_payment(user=request.user, pk=request.POST.get("student"))
         form = PaymentForm(request.POST, student=student)
         if form.is_valid():
             data = form.cleaned_data
@@ -93,11 +91,10 @@ def payment_new(request):
     else:
         params = request.GET
         if str(params.get("invoice", "")).isdigit():
-            invoice = Invoice.objects.select_related("student__stream__school_class").filter(
-                pk=int(params["invoice"])).first()
+            invoice = selectors.invoice_for_payment(user=request.user, pk=params["invoice"])
             student = invoice.student if invoice is not None else None
-        elif str(params.get("student", "")).isdigit():
-            student = Student.objects.select_related("stream__school_class").filter(pk=int(params["student"])).first()
+        else:
+            student = selectors.student_for_payment(user=request.user, pk=params.get("student"))
         initial = {"received_on": timezone.localdate(), "channel": "cash"}
         if student is not None:
             initial["student"] = student.pk

@@ -68,7 +68,7 @@ def reconciliation(request):
         return render(request, "finance/reconciliation/reconciliation.html#tab-panel", context)
     return render(request, "finance/reconciliation/reconciliation.html", {
         **context, "summaries": selectors.reconciliation_summaries(user=request.user),
-        "statements": Statement.objects.filter(status=Statement.Status.IMPORTED).order_by("-imported_at", "-pk")[:20],
+        "statements": selectors.statements_to_match(user=request.user),
     })
 
 
