@@ -13,7 +13,7 @@ from apps.finance.models import Invoice, MatchSuggestion, Payment, PaymentEvent,
 from apps.finance.selectors_invoices import invoices_for_user
 from apps.finance.services_payments import OPEN
 from apps.finance.services_reconciliation import account_reconciliation_summary
-from apps.ledger.access import keeps_books
+from apps.ledger.access import get_for_bookkeeper, keeps_books
 from apps.ledger.models import Account
 
 PAGE_SIZE = 50
@@ -131,3 +131,15 @@ def statements_to_match(*, user, limit: int = 20):
     if not keeps_books(user):
         return Statement.objects.none()
     return Statement.objects.filter(status=Statement.Status.IMPORTED).order_by("-imported_at", "-pk")[:limit]
+
+
+def match_suggestions_for_user(*, user):
+    """Match suggestions with their invoice, student and line or event (the API's list and one row)."""
+    if not keeps_books(user):
+        return MatchSuggestion.objects.none()
+    return MatchSuggestion.objects.select_related("invoice__student", "line", "event")
+
+
+def match_suggestion_get_for_user(*, user, pk) -> MatchSuggestion:
+    return get_for_bookkeeper(MatchSuggestion.objects.select_related("invoice__student", "line", "event"), user=user,
+                              pk=pk)

@@ -8,18 +8,14 @@ from rest_framework import exceptions, generics
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.finance import selectors_reconciliation as selectors
 from apps.finance.api.serializers_reconciliation import ConfirmedSerializer, SuggestionSerializer
 from apps.finance.models import MatchSuggestion
 from apps.finance.services_reconciliation import suggestion_confirm, suggestion_reject
-from apps.ledger.access import get_for_bookkeeper
 from apps.ledger.api.permissions import BOOKKEEPERS
 
 SCOPE = "School admins and accountants; others get 403."
 TAGS = ["reconciliation"]
-
-
-def _suggestions():
-    return MatchSuggestion.objects.select_related("invoice__student", "line", "event")
 
 
 def _int(params, name):
@@ -39,7 +35,7 @@ class SuggestionListView(generics.ListAPIView):
 
     def get_queryset(self):
         params = self.request.query_params
-        rows = _suggestions().order_by("-confidence", "id")
+        rows = selectors.match_suggestions_for_user(user=self.request.user).order_by("-confidence", "id")
         state = params.get("status") or MatchSuggestion.Status.OPEN
         if state not in MatchSuggestion.Status.values:
             raise exceptions.ValidationError({"status": [f"One of {', '.join(MatchSuggestion.Status.values)}."]})
@@ -74,9 +70,9 @@ class SuggestionConfirmView(APIView):
                                "of the line or event) and closes the other suggestions of that line or event. 400 "
                                "when the suggestion is already decided or the line or event is already matched.")
     def post(self, request, pk: int):
-        suggestion = get_for_bookkeeper(_suggestions(), user=request.user, pk=pk)
+        suggestion = selectors.match_suggestion_get_for_user(user=request.user, pk=pk)
         payment = suggestion_confirm(suggestion=suggestion, actor=request.user, request=request)
-        suggestion = _suggestions().get(pk=suggestion.pk)
+        suggestion = selectors.match_suggestion_get_for_user(user=request.user, pk=suggestion.pk)
         return Response({"suggestion": SuggestionSerializer(suggestion).data, "receipt_number": payment.receipt_number,
                          "payment": payment.pk})
 
@@ -89,6 +85,6 @@ class SuggestionRejectView(APIView):
                    description=SCOPE + " The line or event is unmatched when no suggestion is left. 400 when the "
                                "suggestion is already decided.")
     def post(self, request, pk: int):
-        suggestion = get_for_bookkeeper(_suggestions(), user=request.user, pk=pk)
+        suggestion = selectors.match_suggestion_get_for_user(user=request.user, pk=pk)
         suggestion_reject(suggestion=suggestion, actor=request.user, request=request)
-        return Response(SuggestionSerializer(_suggestions().get(pk=suggestion.pk)).data)
+        return Response(SuggestionSerializer(selectors.match_suggestion_get_for_user(user=request.user, pk=suggestion.pk)).data)
