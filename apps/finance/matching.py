@@ -96,9 +96,10 @@ def _luhn_sum(number: str) -> int:
 @functools.lru_cache(maxsize=200_000)
 def near_misses(number: str, prefix: str = "") -> tuple[str, ...]:
     """The valid 12-digit numbers one slip away from an invalid one (two neighbours swapped or one digit
-    changed), only those starting with `prefix` (the school's number). Luhn catches every such slip, so a
-    valid number has none. One changed digit has exactly one valid replacement per position, worked out
-    rather than tried."""
+    changed), only those starting with `prefix` (the school's number). Luhn catches every changed digit and
+    every swap but that of a 0 and a 9 (a number with 09 typed as 90 is itself valid: it is read as
+    that number, not as a near miss). One changed digit has exactly one valid replacement per position,
+    worked out rather than tried."""
     if len(number) != 12 or not number.isdigit() or is_valid(number):
         return ()
     if prefix and sum(a != b for a, b in zip(number, prefix)) > 2:

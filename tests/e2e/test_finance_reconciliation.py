@@ -11,17 +11,11 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import authenticator_secret, fresh_term_and_stream, screenshot, sign_in
+from tests.finance.factories_invoices import transposed
 
 pytestmark = pytest.mark.e2e
 
 PASSWORD = "a-long-bursar-password"
-
-
-def _slip(number: str) -> str:
-    for i in range(5, 11):
-        if number[i] != number[i + 1]:
-            return number[:i] + number[i + 1] + number[i] + number[i + 2:]
-    raise AssertionError(number)
 
 
 def bursar_and_statement(in_database) -> dict:
@@ -64,7 +58,7 @@ def bursar_and_statement(in_database) -> dict:
             slipped, siblings = [StatementLine.objects.create(
                 statement=statement, account=statement.account, line_number=n, date=today, amount=Decimal(amount),
                 narrative=text, dedupe_key=f"hash:{tag}:{n}") for n, (amount, text) in enumerate([
-                    ("150000", f"SCHOOL FEES {_slip(invoices[2].control_number)} JUMA"),
+                    ("150000", f"SCHOOL FEES {transposed(invoices[2].control_number)} JUMA"),
                     ("400000", f"FEES KWEKA CHILDREN {tag}")], start=1)]
             statement_reconcile(statement=statement, actor=user)
             return {"secret": secret, "slipped": slipped.pk,

@@ -32,3 +32,12 @@ def fee_setup(*, actor, level: int = 1, students: int = 2, term=None) -> dict:
     return {"term": term, "stream": stream, "school_class": stream.school_class, "students": pupils,
             "guardians": guardians, "structure": structure,
             "transport": structure.items.get(category__code="transport")}
+
+
+def transposed(number: str) -> str:
+    """A control number as a payer slips: two neighbouring digits of its serial swapped, or, when no pair
+    can be (a 0 and a 9 swapped keep the Luhn sum), its last serial digit mistyped. Luhn no longer holds."""
+    for i in range(5, 11):
+        if number[i] != number[i + 1] and {number[i], number[i + 1]} != {"0", "9"}:
+            return number[:i] + number[i + 1] + number[i] + number[i + 2:]
+    return number[:10] + str((int(number[10]) + 1) % 10) + number[11]

@@ -20,7 +20,7 @@ from apps.finance.services_reconciliation import (
     statement_reconcile, suggestion_confirm, suggestion_reject,
 )
 from apps.ledger.services import period_close, period_for
-from tests.finance.factories_invoices import fee_setup
+from tests.finance.factories_invoices import fee_setup, transposed
 
 pytestmark = pytest.mark.usefixtures("in_school_a")
 DAY = datetime.date(2026, 1, 15)
@@ -41,14 +41,6 @@ def invoices(admin_a, setup):
 def _event(reference="", amount="275000", phone="", txn="QX1", provider="mpesa"):
     return PaymentEvent.objects.create(provider=provider, transaction_id=txn, amount=Decimal(amount), reference=reference,
                                        payer_phone=phone, paid_at=PAID_AT, account=account_for_channel(provider))
-
-
-def _slip(number: str) -> str:
-    """The number with two neighbours swapped so that Luhn no longer holds."""
-    for i in range(5, 11):
-        if number[i] != number[i + 1]:
-            return number[:i] + number[i + 1] + number[i] + number[i + 2:]
-    raise AssertionError(number)
 
 
 def test_event_with_a_control_number_is_recorded_once(admin_a, invoices):
@@ -78,7 +70,7 @@ def test_event_with_a_student_reference_is_recorded(invoices):
 
 
 def test_event_with_a_slip_is_suggested_and_without_anything_unmatched(invoices):
-    slipped = _event(reference=_slip(invoices[0].control_number), txn="QX2")
+    slipped = _event(reference=transposed(invoices[0].control_number), txn="QX2")
     nothing = _event(reference="school fees", txn="QX3")
 
     assert event_reconcile(event=slipped).status == PaymentEvent.Status.SUGGESTED
@@ -113,7 +105,7 @@ def test_statement_run_matches_each_kind_of_line(admin_a, setup, invoices):
     exact, narrative, fuzzy, phone, noise, repeat, outgoing = _lines(statement, [
         ("100000", spaced, "", ""),
         ("50000", slipped_text, "FT123", ""),
-        ("20000", "fees ctrl " + _slip(third.control_number), "", ""),
+        ("20000", "fees ctrl " + transposed(third.control_number), "", ""),
         ("275000", "MPESA DEPOSIT", "", setup["guardians"][2].phone.replace("+255", "0")),
         ("5000", "INTEREST 1234", "", ""),
         ("275000", "anything", "EVT9", ""),
@@ -147,7 +139,7 @@ def test_statement_run_matches_each_kind_of_line(admin_a, setup, invoices):
 def test_statement_run_reads_many_lines_in_a_bounded_number_of_queries(admin_a, invoices,
                                                                        django_assert_max_num_queries):
     statement = _statement(admin_a)
-    _lines(statement, [("1000", f"fees {_slip(invoices[n % 3].control_number)} ref {n}", "", "+255700000%03d" % n)
+    _lines(statement, [("1000", f"fees {transposed(invoices[n % 3].control_number)} ref {n}", "", "+255700000%03d" % n)
                        for n in range(60)])
 
     with django_assert_max_num_queries(40):
@@ -208,7 +200,7 @@ def test_confirming_a_suggestion_records_the_payment_and_closes_the_others(admin
 
 
 def test_rejecting_the_last_suggestion_leaves_the_line_unmatched(admin_a, invoices):
-    event = _event(reference=_slip(invoices[0].control_number))
+    event = _event(reference=transposed(invoices[0].control_number))
     event_reconcile(event=event)
     suggestion_reject(suggestion=event.suggestions.get(), actor=admin_a)
     event.refresh_from_db()

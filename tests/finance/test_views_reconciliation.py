@@ -19,16 +19,9 @@ from apps.finance.services_reconciliation import line_ignore, match_undo, statem
 from apps.jobs.models import Job
 from tests.conftest import console_login
 from tests.factories import UserFactory
-from tests.finance.factories_invoices import fee_setup
+from tests.finance.factories_invoices import fee_setup, transposed
 
 DAY = datetime.date(2026, 1, 15)
-
-
-def _slip(number: str) -> str:
-    for i in range(5, 11):
-        if number[i] != number[i + 1]:
-            return number[:i] + number[i + 1] + number[i] + number[i + 2:]
-    raise AssertionError(number)
 
 
 @pytest.fixture
@@ -41,7 +34,7 @@ def cast(school_a, admin_a):
             account=account_for_channel("crdb"), file="statements/t.csv", filename="crdb-january.csv", format="csv",
             status=Statement.Status.IMPORTED, uploaded_by=admin_a, period_start=DAY, period_end=DAY,
             closing_balance=Decimal("1000000"))
-        rows = [("20000", "FEES " + _slip(invoices[0].control_number)), ("400000", "FEES FOR TWO"),
+        rows = [("20000", "FEES " + transposed(invoices[0].control_number)), ("400000", "FEES FOR TWO"),
                 ("100000", invoices[2].control_number), ("7000", "UNKNOWN")]
         lines = [StatementLine.objects.create(statement=statement, account=statement.account, line_number=n, date=DAY,
                                               amount=Decimal(a), narrative=t, dedupe_key=f"hash:{n}")
@@ -55,7 +48,7 @@ def cast(school_a, admin_a):
 def test_page_for_bookkeepers(client, school_a, cast, role):
     console_login(client, school_a, cast[role])
     body = client.get(reverse("finance:reconciliation")).content.decode()
-    assert "FEES " + _slip(cast["invoices"][0].control_number) in body and "Reference with a typing slip" in body
+    assert "FEES " + transposed(cast["invoices"][0].control_number) in body and "Reference with a typing slip" in body
     assert 'data-account-summary="1121"' in body and "1,000,000.00" in body
     unmatched = client.get(reverse("finance:reconciliation") + "?tab=unmatched").content.decode()
     assert "FEES FOR TWO" in unmatched and "Split across students" in unmatched
