@@ -58,10 +58,9 @@ class PaymentListView(generics.ListAPIView):
             raise exceptions.ValidationError({"status": [f"One of {', '.join(Payment.Status.values)}."]})
         student = None
         if params.get("student"):
-            try:
-                student = Student.objects.get(pk=int(params["student"]))
-            except (Student.DoesNotExist, ValueError):
-                raise exceptions.ValidationError({"student": ["Unknown student."]}) from None
+            student = selectors.student_for_payment(user=self.request.user, pk=params["student"])
+            if student is None:
+                raise exceptions.ValidationError({"student": ["Unknown student."]})
         return selectors.payments_for_user(
             user=self.request.user, search=params.get("search") or "", channel=channel, status=state,
             date_from=_date(params.get("date_from"), "date_from"), date_to=_date(params.get("date_to"), "date_to"),
